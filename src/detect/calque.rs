@@ -1,0 +1,237 @@
+//! Literal calques and garbled idioms ("a piracy attack", "the North American company", "to cough up
+//! human cells").
+//!
+//! MT renders source idioms word by word. The fixed phrases it produces are listed, with their source
+//! idiom and the English a news desk would write, in `lists/calques.tsv`; the list is curated from the
+//! patterns of Spanish, French and German news MT, never from one article. Informal money idioms used with
+//! a non-money object ("cough up human cells") are in `lists/idioms.tsv`. Unusual collocations that no list
+//! names are the fluency model's job (see `fluency`).
+
+use super::{Detector, Family, Finding};
+use crate::document::{Document, Token, TokenKind};
+use rustc_hash::FxHashMap;
+
+/// One element of a calque pattern.
+#[derive(Debug, Clone)]
+enum Slot {
+    Words(Vec<String>),
+    Number,
+}
+
+#[derive(Debug, Clone)]
+struct Calque {
+    slots: Vec<Slot>,
+    source: String,
+    english: String,
+}
+
+#[derive(Debug, Clone)]
+struct MoneyIdiom {
+    particle: String,
+    meaning: String,
+}
+
+/// The calque and idiom lists, indexed by first word.
+pub struct Calques {
+    by_first_word: FxHashMap<String, Vec<usize>>,
+    starting_with_number: Vec<usize>,
+    calques: Vec<Calque>,
+    idioms: FxHashMap<String, MoneyIdiom>,
+}
+
+const MONEY_WORDS: &[&str] = &[
+    "money", "cash", "funds", "fund", "dollars", "euros", "pounds", "fees", "fee", "fines", "fine", "taxes", "tax",
+    "bills", "rent", "ransom", "payment", "payments", "millions", "billions", "thousands", "dough", "bucks",
+    "compensation", "damages", "salary", "wages", "premium", "premiums", "price", "prices", "cost", "costs",
+];
+
+fn parse_slots(pattern: &str) -> Vec<Slot> {
+    pattern
+        .split_whitespace()
+        .map(|w| {
+            if w == "#" {
+                Slot::Number
+            } else if let Some(inner) = w.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+                if inner == "#" {
+                    Slot::Number
+                } else {
+                    Slot::Words(inner.split(',').map(str::to_string).collect())
+                }
+            } else {
+                Slot::Words(vec![w.to_string()])
+            }
+        })
+        .collect()
+}
+
+/// The entries of a list: lines with at least three tab-separated columns.
+fn data_lines(tsv: &str) -> impl Iterator<Item = Vec<&str>> {
+    tsv.lines().map(|l| l.split('\t').collect::<Vec<_>>()).filter(|cols| cols.len() >= 3)
+}
+
+impl Default for Calques {
+    fn default() -> Self {
+        Calques::from_lists(include_str!("lists/calques.tsv"), include_str!("lists/idioms.tsv"))
+    }
+}
+
+impl Calques {
+    /// Builds the detector from a calque list and an idiom list in the formats of `lists/`.
+    pub fn from_lists(calques_tsv: &str, idioms_tsv: &str) -> Self {
+        let mut calques = Vec::new();
+        let mut by_first_word: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut starting_with_number = Vec::new();
+        // Comment lines have no tabs; a pattern may itself start with "#" (a number slot).
+        for cols in data_lines(calques_tsv) {
+            let slots = parse_slots(cols[0]);
+            let index = calques.len();
+            match &slots[0] {
+                Slot::Number => starting_with_number.push(index),
+                Slot::Words(words) => {
+                    for w in words {
+                        by_first_word.entry(w.clone()).or_default().push(index);
+                    }
+                }
+            }
+            calques.push(Calque { slots, source: cols[1].to_string(), english: cols[2].to_string() });
+        }
+        let mut idioms = FxHashMap::default();
+        for cols in data_lines(idioms_tsv) {
+            for verb in cols[0].split(',') {
+                idioms.insert(verb.to_string(), MoneyIdiom { particle: cols[1].to_string(), meaning: cols[2].to_string() });
+            }
+        }
+        Calques { by_first_word, starting_with_number, calques, idioms }
+    }
+
+    /// Token index just past a match of `calque` starting at `start`, if it matches.
+    fn matches(&self, doc: &Document, tokens: &[Token], start: usize, calque: &Calque) -> Option<usize> {
+        let mut i = start;
+        for slot in &calque.slots {
+            // Calques never span sentence punctuation: skip nothing, compare token by token.
+            let t = tokens.get(i)?;
+            let ok = match slot {
+                Slot::Number => t.kind == TokenKind::Number,
+                Slot::Words(words) => t.kind == TokenKind::Word && words.iter().any(|w| w == doc.low(t)),
+            };
+            if !ok {
+                return None;
+            }
+            i += 1;
+        }
+        Some(i)
+    }
+
+    fn money_idiom(&self, doc: &Document, tokens: &[Token], i: usize, out: &mut Vec<Finding>) {
+        let Some(idiom) = self.idioms.get(doc.low(&tokens[i])) else { return };
+        let Some(particle) = tokens.get(i + 1).filter(|t| doc.low(t) == idiom.particle) else { return };
+        // The object: the next few words up to a punctuation mark.
+        let object: Vec<&Token> = tokens[i + 2..].iter().take_while(|t| t.kind != TokenKind::Punct).take(4).collect();
+        if object.is_empty() {
+            return;
+        }
+        let about_money = object.iter().any(|t| t.kind == TokenKind::Number || MONEY_WORDS.contains(&doc.low(t)))
+            || tokens.get(i + 2).is_some_and(|t| matches!(doc.tok(t), "$" | "€" | "£"));
+        if about_money {
+            return;
+        }
+        let last = object.last().map_or(particle.span.end, |t| t.span.end);
+        out.push(Finding::new(
+            Family::Calque,
+            "garbled-idiom",
+            tokens[i].span.start,
+            last,
+            format!(
+                "\"{} {}\" means {}, but its object here is not money: a garbled idiom",
+                doc.tok(&tokens[i]),
+                doc.tok(particle),
+                idiom.meaning
+            ),
+        ));
+    }
+}
+
+impl Detector for Calques {
+    fn family(&self) -> Family {
+        Family::Calque
+    }
+
+    fn description(&self) -> &'static str {
+        "literal calques of Spanish, French and German news phrases, and money idioms with a non-money object"
+    }
+
+    fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
+        let tokens = &doc.sentences[index].tokens;
+        for (i, t) in tokens.iter().enumerate() {
+            let candidates: &[usize] = match t.kind {
+                TokenKind::Word => self.by_first_word.get(doc.low(t)).map_or(&[], Vec::as_slice),
+                TokenKind::Number => &self.starting_with_number,
+                TokenKind::Punct => &[],
+            };
+            for &c in candidates {
+                let calque = &self.calques[c];
+                if let Some(end) = self.matches(doc, tokens, i, calque) {
+                    let span_end = tokens[end - 1].span.end;
+                    let phrase = &doc.text[t.span.start..span_end];
+                    out.push(Finding::new(
+                        Family::Calque,
+                        "literal-calque",
+                        t.span.start,
+                        span_end,
+                        format!("\"{phrase}\" is a literal calque ({}); English news writes {}", calque.source, calque.english),
+                    ));
+                    break;
+                }
+            }
+            if t.kind == TokenKind::Word {
+                self.money_idiom(doc, tokens, i, out);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::testutil::run;
+
+    fn flags(text: &str) -> Vec<(String, String)> {
+        run(&Calques::default(), text)
+    }
+
+    #[test]
+    fn flags_listed_calques() {
+        assert_eq!(
+            flags("The EMA said it had been the victim of a piracy attack last month."),
+            vec![("calque/literal-calque".into(), "piracy attack".into())]
+        );
+        assert_eq!(flags("The North American company pointed out that two groups were responsible.")[0].1, "The North American company");
+        assert_eq!(flags("The index fell 8,121 integers on Monday.")[0].1, "8,121 integers");
+        assert_eq!(flags("He has lived there since several years.")[0].1, "since several years");
+        assert_eq!(flags("The minister, in statements to the radio, denied it.")[0].1, "in statements to");
+    }
+
+    #[test]
+    fn flags_money_idiom_with_non_money_object() {
+        let f = flags("It uses messenger RNA to cough up human cells and turn them into factories.");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].0, "calque/garbled-idiom");
+        assert!(f[0].1.starts_with("cough up human cells"));
+    }
+
+    #[test]
+    fn leaves_idiomatic_english_alone() {
+        assert!(flags("Taxpayers had to cough up $300 million, and firms shelled out more money.").is_empty());
+        assert!(flags("North American markets rose, and the company said the attack was a hack.").is_empty());
+        assert!(flags("Software piracy costs the industry billions, the study found.").is_empty());
+        assert!(flags("He has lived there since 2019 and for several years before that.").is_empty());
+    }
+
+    #[test]
+    fn list_parses_number_patterns_and_skips_comments() {
+        let c = Calques::default();
+        assert!(c.calques.len() > 40);
+        assert!(!c.starting_with_number.is_empty());
+        assert!(!c.by_first_word.contains_key("#"));
+    }
+}

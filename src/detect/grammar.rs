@@ -1,0 +1,157 @@
+//! Broken grammar typical of MT: a preposition followed by a bare infinitive ("known for have", Spanish
+//! "por tener"), a superlative coordinated with a bare adjective ("the safest and effective", dropped
+//! "most"), a sentence without its subject ("Said that the talks...", Spanish pro-drop), and word pairs
+//! that no English sentence contains ("called or Fancy Bear", "the of").
+
+use super::{Detector, Family, Finding};
+use crate::document::{Document, TokenKind};
+
+pub struct Grammar;
+
+/// Base verbs that are not also common nouns, so "for/of/by/without + verb" is ungrammatical.
+const BASE_VERBS: &[&str] = &[
+    "have", "be", "obtain", "get", "make", "become", "achieve", "allow", "avoid", "bring", "continue", "create",
+    "develop", "ensure", "improve", "include", "maintain", "prevent", "provide", "receive", "reduce", "remain",
+    "require", "protect", "carry", "give", "know", "seem", "tell", "take", "find", "come", "begin", "hear",
+    "write", "understand", "lose", "decide", "explain", "accept", "attend", "consider", "appear", "try",
+];
+
+const PREPOSITIONS_TAKING_GERUNDS: &[&str] = &["for", "of", "by", "without", "before", "after"];
+
+/// Sentence-opening verbs that show a dropped subject.
+const SUBJECTLESS_OPENERS: &[&str] = &["is", "was", "are", "were", "has", "have", "had", "said", "added", "explained", "indicated", "assured", "affirmed", "stressed", "insisted", "considered", "recalled"];
+
+const ADJECTIVE_SUFFIXES: &[&str] = &["ive", "ous", "ful", "able", "ible", "al", "ic", "ent", "ant", "ary", "less", "ile", "ure", "ed"];
+
+const IRREGULAR_SUPERLATIVES: &[&str] = &["best", "worst", "most", "least", "last", "first", "next", "latest", "greatest"];
+
+/// (first, second) word pairs that cannot be adjacent in English.
+const IMPOSSIBLE_PAIRS: &[(&str, &str)] = &[
+    ("called", "or"), ("named", "or"), ("dubbed", "or"), ("the", "of"), ("the", "and"), ("the", "to"), ("the", "is"),
+    ("the", "was"), ("the", "a"), ("the", "an"), ("a", "the"), ("an", "the"), ("of", "of"), ("to", "to"), ("and", "and"),
+    ("the", "are"), ("the", "were"), ("a", "of"), ("an", "of"),
+];
+
+fn superlative(word: &str) -> bool {
+    (word.len() > 4 && word.ends_with("est")) || IRREGULAR_SUPERLATIVES.contains(&word)
+}
+
+fn adjective_like(word: &str) -> bool {
+    word.len() > 4 && ADJECTIVE_SUFFIXES.iter().any(|s| word.ends_with(s))
+}
+
+impl Detector for Grammar {
+    fn family(&self) -> Family {
+        Family::Grammar
+    }
+
+    fn description(&self) -> &'static str {
+        "preposition + bare infinitive, superlative + bare adjective, dropped subject, impossible word pairs"
+    }
+
+    fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
+        let sentence = &doc.sentences[index];
+        let tokens = &sentence.tokens;
+        let words: Vec<_> = tokens.iter().filter(|t| t.kind == TokenKind::Word).collect();
+        for (k, w) in words.iter().enumerate() {
+            let lower = doc.low(w);
+            let next = words.get(k + 1).filter(|n| {
+                // adjacent: nothing but whitespace between the two words
+                doc.text[w.span.end..n.span.start].trim().is_empty()
+            });
+            if let Some(n) = next {
+                let nl = doc.low(n);
+                if PREPOSITIONS_TAKING_GERUNDS.contains(&lower) && BASE_VERBS.contains(&nl) {
+                    out.push(Finding::new(
+                        Family::Grammar,
+                        "preposition-infinitive",
+                        w.span.start,
+                        n.span.end,
+                        format!("\"{} {}\": a bare infinitive after a preposition (English uses the -ing form, \"{} {}ing\")", doc.tok(w), doc.tok(n), doc.tok(w), nl.trim_end_matches('e')),
+                    ));
+                }
+                if IMPOSSIBLE_PAIRS.contains(&(lower, nl)) {
+                    out.push(Finding::new(
+                        Family::Grammar,
+                        "impossible-word-pair",
+                        w.span.start,
+                        n.span.end,
+                        format!("\"{} {}\" is not a possible English word sequence: garbled syntax", doc.tok(w), doc.tok(n)),
+                    ));
+                }
+            }
+            // "the safest and effective"
+            if lower == "the" {
+                if let (Some(sup), Some(and), Some(adj)) = (words.get(k + 1), words.get(k + 2), words.get(k + 3)) {
+                    let (sl, al) = (doc.low(sup), doc.low(adj));
+                    if superlative(sl) && doc.low(and) == "and" && !superlative(al) && al != "most" && adjective_like(al) {
+                        out.push(Finding::new(
+                            Family::Grammar,
+                            "superlative-bare-adjective",
+                            w.span.start,
+                            adj.span.end,
+                            format!("\"{}\": the second adjective lost its \"most\" (\"the {} and most {}\")", doc.slice(crate::segment::Span::new(w.span.start, adj.span.end)), sl, al),
+                        ));
+                    }
+                }
+            }
+        }
+        // "Said that ..." / "Is expected that ...": a sentence with no subject.
+        if let (Some(first), Some(second)) = (tokens.first(), words.get(1)) {
+            let fl = doc.low(first);
+            let is_question = doc.slice(sentence.span).trim_end().ends_with('?');
+            let capitalised = doc.tok(first).chars().next().is_some_and(char::is_uppercase);
+            if first.kind == TokenKind::Word && capitalised && !is_question && SUBJECTLESS_OPENERS.contains(&fl) {
+                let sl = doc.low(second);
+                let reporting = matches!(fl, "said" | "added" | "explained" | "indicated" | "assured" | "affirmed" | "stressed" | "insisted" | "considered" | "recalled");
+                let dropped = if reporting { sl == "that" } else { matches!(sl, "that" | "expected" | "believed" | "estimated" | "necessary" | "important" | "known" | "also") };
+                if dropped {
+                    out.push(Finding::new(
+                        Family::Grammar,
+                        "missing-subject",
+                        first.span.start,
+                        second.span.end,
+                        format!("the sentence starts with \"{} {}\" and has no subject (a dropped pronoun, as in Spanish)", doc.tok(first), doc.tok(second)),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::testutil::run;
+
+    fn flags(text: &str) -> Vec<(String, String)> {
+        run(&Grammar, text)
+    }
+
+    #[test]
+    fn flags_preposition_with_infinitive() {
+        let f = flags("North Korea is known for have an army of cybercriminals.");
+        assert_eq!(f, vec![("grammar/preposition-infinitive".into(), "for have".into())]);
+        assert_eq!(flags("They left without obtain the papers.")[0].1, "without obtain");
+    }
+
+    #[test]
+    fn flags_superlative_with_bare_adjective() {
+        let f = flags("The vaccine is one of the safest and effective so far.");
+        assert_eq!(f, vec![("grammar/superlative-bare-adjective".into(), "the safest and effective".into())]);
+    }
+
+    #[test]
+    fn flags_missing_subject_and_impossible_pairs() {
+        assert_eq!(flags("Said that the talks would resume in March.")[0].0, "grammar/missing-subject");
+        assert_eq!(flags("Another Russian group called or Fancy Bear was blamed.")[0].1, "called or");
+    }
+
+    #[test]
+    fn leaves_grammatical_english_alone() {
+        assert!(flags("The vaccine is one of the safest and most effective so far.").is_empty());
+        assert!(flags("It is known for having an army, for good reason, and the latest and greatest tools.").is_empty());
+        assert!(flags("Is this the end? Said to be the oldest, it was also called Fancy Bear or APT28.").is_empty());
+        assert!(flags("He had a chance to win and went for it; the best and brightest came.").is_empty());
+    }
+}

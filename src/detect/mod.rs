@@ -1,0 +1,131 @@
+//! Artifact detectors: one family of machine-translation artifacts per module.
+//!
+//! Each detector reads a [`Document`] and reports [`Finding`]s for one sentence at a time (with the whole
+//! document in view, because some artifacts, like a pronoun whose antecedent is a company, need the
+//! sentences before). A finding carries the rule that fired, the byte span of the evidence in the document
+//! and a message a person can act on. The findings are the explanation; the feature vector built from them
+//! (see `features`) is what the model scores.
+
+use crate::document::Document;
+use serde::Serialize;
+
+pub mod calque;
+pub mod foreign_word;
+pub mod grammar;
+pub mod pronoun;
+pub mod repetition;
+pub mod typography;
+pub mod word_order;
+
+/// The artifact families; each maps to one feature of the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    ForeignWord,
+    Typography,
+    Pronoun,
+    Calque,
+    Collocation,
+    WordOrder,
+    Grammar,
+    Repetition,
+}
+
+impl Family {
+    pub const ALL: [Family; 8] = [
+        Family::ForeignWord,
+        Family::Typography,
+        Family::Pronoun,
+        Family::Calque,
+        Family::Collocation,
+        Family::WordOrder,
+        Family::Grammar,
+        Family::Repetition,
+    ];
+
+    /// The family's stable name, used in rule names and feature names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::ForeignWord => "foreign-word",
+            Family::Typography => "typography",
+            Family::Pronoun => "pronoun",
+            Family::Calque => "calque",
+            Family::Collocation => "collocation",
+            Family::WordOrder => "word-order",
+            Family::Grammar => "grammar",
+            Family::Repetition => "repetition",
+        }
+    }
+}
+
+/// One piece of evidence: which rule, where, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// `family/rule`, e.g. `typography/currency-space`.
+    pub rule: String,
+    #[serde(skip)]
+    pub family: Family,
+    /// Byte offsets into the document.
+    pub start: usize,
+    pub end: usize,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn new(family: Family, rule: &str, start: usize, end: usize, message: impl Into<String>) -> Self {
+        Finding { rule: format!("{}/{}", family.name(), rule), family, start, end, message: message.into() }
+    }
+}
+
+/// A detector of one artifact family.
+pub trait Detector: Send + Sync {
+    /// The family this detector reports.
+    fn family(&self) -> Family;
+    /// One line on what it looks for.
+    fn description(&self) -> &'static str;
+    /// Appends the findings for sentence `index` of `doc` to `out`.
+    fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>);
+}
+
+/// All rule-based detectors, in a fixed order.
+pub fn default_detectors() -> Vec<Box<dyn Detector>> {
+    vec![
+        Box::new(foreign_word::ForeignWords::default()),
+        Box::new(typography::Typography),
+        Box::new(pronoun::PronounCarryOver),
+        Box::new(calque::Calques::default()),
+        Box::new(word_order::WordOrder),
+        Box::new(grammar::Grammar),
+        Box::new(repetition::Repetition),
+    ]
+}
+
+/// Runs `detectors` over sentence `index` of `doc`.
+pub fn detect_sentence(detectors: &[Box<dyn Detector>], doc: &Document, index: usize) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in detectors {
+        d.detect(doc, index, &mut out);
+    }
+    out.sort_by_key(|f| (f.start, f.end));
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    use super::*;
+
+    /// Runs one detector over every sentence of `text` and returns (rule, flagged text) pairs.
+    pub fn run(detector: &dyn Detector, text: &str) -> Vec<(String, String)> {
+        let doc = Document::new(text);
+        let mut out = Vec::new();
+        for i in 0..doc.sentences.len() {
+            detector.detect(&doc, i, &mut out);
+        }
+        out.into_iter().map(|f| (f.rule, text[f.start..f.end].to_string())).collect()
+    }
+
+    /// The rules one detector fires on `text`.
+    pub fn rules(detector: &dyn Detector, text: &str) -> Vec<String> {
+        run(detector, text).into_iter().map(|(r, _)| r).collect()
+    }
+}

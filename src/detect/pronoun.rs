@@ -1,0 +1,207 @@
+//! Pronoun carry-over: "she"/"her"/"he"/"him" for a company, country or city ("Both she and BioNTech
+//! said" about Pfizer; "talks between him and Washington" about Pyongyang).
+//!
+//! Spanish, French and German give every noun a gender, and MT carries it into English: "la compañía" ->
+//! "she", "Pyongyang ... él" -> "him". The rule looks at what a reader has in view when the pronoun comes
+//! (the sentence before and the words before it in its own sentence). It flags the pronoun when that view
+//! holds a place or an organisation and no possible person: no name, no title or role noun, no word of the
+//! pronoun's gender. "she"/"her" must also have no female person anywhere earlier in the document. A
+//! sentence with nothing before it (an isolated sentence) is never flagged: there is nothing to judge.
+
+use super::{Detector, Family, Finding};
+use crate::document::{Document, Token, TokenKind};
+use crate::lexicon::english;
+use rustc_hash::FxHashSet;
+use std::sync::OnceLock;
+
+pub struct PronounCarryOver;
+
+struct Gazetteer {
+    places: FxHashSet<&'static str>,
+    organisations: FxHashSet<&'static str>,
+    female: FxHashSet<&'static str>,
+    male: FxHashSet<&'static str>,
+    person: FxHashSet<&'static str>,
+}
+
+fn words(list: &'static str) -> impl Iterator<Item = &'static str> {
+    list.lines().filter(|l| !l.starts_with('#') && !l.starts_with('[')).flat_map(str::split_whitespace)
+}
+
+fn section(list: &'static str, name: &str) -> FxHashSet<&'static str> {
+    let header = format!("\n[{name}]\n");
+    let start = list.find(&header).map(|i| i + header.len()).unwrap_or(list.len());
+    let rest = &list[start..];
+    let end = rest.find("\n[").unwrap_or(rest.len());
+    words(&rest[..end]).collect()
+}
+
+fn gazetteer() -> &'static Gazetteer {
+    static G: OnceLock<Gazetteer> = OnceLock::new();
+    G.get_or_init(|| {
+        let people = include_str!("lists/people.txt");
+        Gazetteer {
+            places: words(include_str!("lists/places.txt")).collect(),
+            organisations: words(include_str!("lists/organisations.txt")).collect(),
+            female: section(people, "female"),
+            male: section(people, "male"),
+            person: section(people, "person"),
+        }
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gender {
+    Female,
+    Male,
+}
+
+fn pronoun_gender(lower: &str) -> Option<Gender> {
+    match lower {
+        "she" | "her" | "hers" | "herself" => Some(Gender::Female),
+        "he" | "him" | "his" | "himself" => Some(Gender::Male),
+        _ => None,
+    }
+}
+
+/// What the words in view say about candidate antecedents.
+#[derive(Default)]
+struct View<'d> {
+    /// The first place or organisation word seen (the suspected antecedent).
+    non_person: Option<&'d str>,
+    /// Whether anything in view may be a person.
+    person: bool,
+}
+
+const SPEECH_VERBS: &[&str] = &["said", "says", "told", "added", "stated", "announced", "insisted", "argued", "wrote"];
+
+fn is_acronym(word: &str) -> bool {
+    (2..=6).contains(&word.len()) && word.chars().all(|c| c.is_ascii_uppercase())
+}
+
+/// Reads `tokens` into `view`; `sentence_start` says whether the first word opens its sentence.
+fn read<'d>(doc: &'d Document, tokens: &[Token], sentence_start: bool, gender: Gender, view: &mut View<'d>) {
+    let g = gazetteer();
+    let first_word = if sentence_start { tokens.iter().position(|t| t.kind == TokenKind::Word) } else { None };
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind != TokenKind::Word {
+            continue;
+        }
+        let original = doc.tok(t);
+        let lower = doc.low(t);
+        let last_part = lower.rsplit(['-', '\'', '’']).next().unwrap_or(lower);
+        let capitalised = original.chars().next().is_some_and(char::is_uppercase);
+        let same_gender = match gender {
+            Gender::Female => g.female.contains(lower),
+            Gender::Male => g.male.contains(lower),
+        };
+        if same_gender || g.person.contains(lower) || g.person.contains(last_part) {
+            view.person = true;
+        } else if g.places.contains(lower) || g.organisations.contains(lower) || g.organisations.contains(last_part) {
+            view.non_person.get_or_insert(original);
+        } else if is_acronym(original) {
+            view.non_person.get_or_insert(original); // AFP, EMA, NATO: agencies and bodies
+        } else if capitalised {
+            // A capitalised word that opens the sentence and is a common English word is not taken for a
+            // name, unless a speech verb follows it ("Trump said").
+            let speaker = tokens.get(i + 1).is_some_and(|n| SPEECH_VERBS.contains(&doc.low(n)));
+            let common_opener = Some(i) == first_word && english().zipf(lower) >= 4.0 && !speaker;
+            let other_gender = match gender {
+                Gender::Female => g.male.contains(lower),
+                Gender::Male => g.female.contains(lower),
+            };
+            if !common_opener && !other_gender {
+                view.person = true; // an unknown name may be a person's
+            }
+        }
+    }
+}
+
+fn has_female_person_before(doc: &Document, index: usize, upto: usize) -> bool {
+    let g = gazetteer();
+    doc.sentences[..=index].iter().flat_map(|s| s.tokens.iter()).take_while(|t| t.span.start < upto).any(|t| {
+        let lower = doc.low(t);
+        pronoun_gender(lower).is_none() && g.female.contains(lower)
+    })
+}
+
+impl Detector for PronounCarryOver {
+    fn family(&self) -> Family {
+        Family::Pronoun
+    }
+
+    fn description(&self) -> &'static str {
+        "he/she/him/her whose only candidate antecedent in view is an organisation, country or city"
+    }
+
+    fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
+        let tokens = &doc.sentences[index].tokens;
+        for (j, t) in tokens.iter().enumerate() {
+            if t.kind != TokenKind::Word {
+                continue;
+            }
+            let Some(gender) = pronoun_gender(doc.low(t)) else { continue };
+            let mut view = View::default();
+            if index > 0 {
+                read(doc, &doc.sentences[index - 1].tokens, true, gender, &mut view);
+            }
+            read(doc, &tokens[..j], true, gender, &mut view);
+            let Some(antecedent) = view.non_person else { continue };
+            if view.person {
+                continue;
+            }
+            if gender == Gender::Female && has_female_person_before(doc, index, t.span.start) {
+                continue;
+            }
+            let pronoun = doc.tok(t);
+            out.push(Finding::new(
+                Family::Pronoun,
+                "gendered-pronoun-for-thing",
+                t.span.start,
+                t.span.end,
+                format!(
+                    "\"{pronoun}\" has no person to refer to; the nearest candidate is \"{antecedent}\": a gendered pronoun carried over from the source language (English uses \"it\"/\"its\")"
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::testutil::run;
+
+    fn flags(text: &str) -> Vec<(String, String)> {
+        run(&PronounCarryOver, text)
+    }
+
+    #[test]
+    fn flags_she_for_a_company() {
+        let text = "The company’s South Korean office did not respond to a request from AFP. \
+                    Both she and BioNTech said in December that documents were accessed.";
+        assert_eq!(flags(text), vec![("pronoun/gendered-pronoun-for-thing".into(), "she".into())]);
+    }
+
+    #[test]
+    fn flags_him_for_a_capital_city() {
+        let text = "Pyongyang has denied the allegations. Nuclear talks between him and Washington have stalled.";
+        assert_eq!(flags(text), vec![("pronoun/gendered-pronoun-for-thing".into(), "him".into())]);
+    }
+
+    #[test]
+    fn leaves_pronouns_for_people_alone() {
+        assert!(flags("The company named Angela Smith as chief. She and the board said it was time.").is_empty());
+        assert!(flags("The ministry said on Monday. Minister Lee said he would resign.").is_empty());
+        assert!(flags("Germany's chancellor spoke in Berlin. He said the talks went well.").is_empty());
+        assert!(flags("Pyongyang has denied it. Trump said he met Kim in Hanoi.").is_empty());
+        assert!(flags("Washington has denied it. Trump said he would not go.").is_empty());
+        assert!(flags("Angela Merkel visited France. The trip to Paris went well. Her aides said so.").is_empty());
+    }
+
+    #[test]
+    fn isolated_sentence_is_not_judged() {
+        assert!(flags("She said it was fine.").is_empty());
+        assert!(flags("He left the company.").is_empty());
+    }
+}

@@ -1,0 +1,119 @@
+//! Repetition and stutter: the same word twice in a row ("the the") and the same content word twice in a
+//! few words ("accused of retaliation at Sony ... as retaliation").
+//!
+//! MT systems, especially neural ones, sometimes translate a source word twice, once in place and once
+//! where English word order wants it, or stutter on a token. Edited news avoids both. Idiomatic
+//! repetitions ("year after year", "step by step", "had had") are left alone.
+
+use super::{Detector, Family, Finding};
+use crate::document::Document;
+use crate::lexicon::english;
+
+pub struct Repetition;
+
+/// Words that may legitimately be doubled ("had had", "that that", "very very").
+const DOUBLING_ALLOWED: &[&str] = &["had", "that", "is", "very", "no", "bye", "ha", "yes", "so", "many", "far", "long", "more", "really", "knock", "boo"];
+
+/// Function words between two copies that make the pair idiomatic ("step by step", "year after year").
+const IDIOM_LINKS: &[&str] = &["by", "after", "to", "for", "and", "or", "upon", "over", "on", "in", "against", "versus", "vs"];
+
+/// How many words apart two copies of a content word may be to count.
+const WINDOW: usize = 8;
+
+fn stem(word: &str) -> &str {
+    word.strip_suffix("ies").or_else(|| word.strip_suffix('s')).unwrap_or(word)
+}
+
+impl Detector for Repetition {
+    fn family(&self) -> Family {
+        Family::Repetition
+    }
+
+    fn description(&self) -> &'static str {
+        "a word stuttered twice in a row, or a content word repeated within a few words"
+    }
+
+    fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
+        let words: Vec<_> = doc.words(index).map(|(t, _)| t).collect();
+        let mut reported_up_to = 0;
+        for (k, w) in words.iter().enumerate() {
+            let lower = doc.low(w);
+            if let Some(n) = words.get(k + 1) {
+                let adjacent = doc.text[w.span.end..n.span.start].trim().is_empty();
+                let second_lower = doc.tok(n).chars().next().is_some_and(char::is_lowercase);
+                if adjacent && second_lower && doc.low(n) == lower && !DOUBLING_ALLOWED.contains(&lower) {
+                    out.push(Finding::new(
+                        Family::Repetition,
+                        "stutter",
+                        w.span.start,
+                        n.span.end,
+                        format!("\"{}\" is written twice in a row", doc.tok(w)),
+                    ));
+                    continue;
+                }
+            }
+            // A content word: long, lowercase, not among the most frequent English words.
+            let content = lower.len() >= 6
+                && doc.tok(w).chars().next().is_some_and(char::is_lowercase)
+                && english().zipf(lower) < 5.5
+                && english().zipf(lower) > 0.0;
+            if !content || w.span.start < reported_up_to {
+                continue;
+            }
+            let s = stem(lower);
+            for gap in 2..=WINDOW {
+                let Some(other) = words.get(k + gap) else { break };
+                if stem(doc.low(other)) != s {
+                    continue;
+                }
+                if gap == 2 && IDIOM_LINKS.contains(&doc.low(words[k + 1])) {
+                    break;
+                }
+                // Only within one phrase: no punctuation between the copies.
+                if doc.text[w.span.end..other.span.start].contains([',', ';', ':', '(', '—', '–']) {
+                    break;
+                }
+                out.push(Finding::new(
+                    Family::Repetition,
+                    "repeated-word",
+                    w.span.start,
+                    other.span.end,
+                    format!("\"{}\" is repeated {} words later: the source word may have been translated twice", doc.tok(w), gap),
+                ));
+                reported_up_to = other.span.end;
+                break;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::testutil::run;
+
+    fn flags(text: &str) -> Vec<(String, String)> {
+        run(&Repetition, text)
+    }
+
+    #[test]
+    fn flags_stutter() {
+        assert_eq!(flags("He said the the talks failed.")[0].0, "repetition/stutter");
+    }
+
+    #[test]
+    fn flags_content_word_repeated_nearby() {
+        let text = "It was accused of retaliation at Sony Pictures Entertainment as retaliation for the film.";
+        let f = flags(text);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].0, "repetition/repeated-word");
+        assert!(f[0].1.starts_with("retaliation") && f[0].1.ends_with("retaliation"));
+    }
+
+    #[test]
+    fn leaves_idioms_and_distant_repeats_alone() {
+        assert!(flags("Prices rose year after year, step by step, and he had had enough.").is_empty());
+        assert!(flags("The vaccine was approved in December, and by March the regulators had approved a second one made by another company entirely unrelated to the first vaccine.").is_empty());
+        assert!(flags("Kim Kim is a name; that that is is that.").is_empty());
+    }
+}

@@ -1,0 +1,229 @@
+//! Foreign typography: punctuation and number conventions of the source language carried into English.
+//!
+//! MT engines translate words but often keep the source's typography: French and Spanish put a space
+//! between a currency sign and the amount ("$ 300 million") and before "%", use decimal commas ("2,5
+//! million") and guillemets, and quote marks get re-attached to the wrong side ("Pfizer, “MP Ha said").
+//! Post-editing glitches leave doubled or spaced sentence punctuation (". ."). Each of these is rare in
+//! edited English news, so each one is strong, cheap evidence.
+
+use super::{Detector, Family, Finding};
+use crate::document::{Document, Token, TokenKind};
+
+pub struct Typography;
+
+const CURRENCY: &[&str] = &["$", "€", "£", "¥", "₩", "₹", "₽"];
+
+impl Detector for Typography {
+    fn family(&self) -> Family {
+        Family::Typography
+    }
+
+    fn description(&self) -> &'static str {
+        "source-language typography: spaced currency signs and percent, decimal commas, guillemets, misplaced quote marks, doubled punctuation"
+    }
+
+    fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
+        let tokens = &doc.sentences[index].tokens;
+        currency_and_percent(doc, tokens, out);
+        decimal_commas(doc, tokens, out);
+        doubled_punctuation(doc, tokens, out);
+        quote_marks(doc, tokens, out);
+    }
+}
+
+fn finding(rule: &str, start: usize, end: usize, message: &str) -> Finding {
+    Finding::new(Family::Typography, rule, start, end, message)
+}
+
+fn currency_and_percent(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>) {
+    for pair in tokens.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let (ta, tb) = (doc.tok(a), doc.tok(b));
+        if CURRENCY.contains(&ta) && b.kind == TokenKind::Number && b.space_before {
+            out.push(finding(
+                "currency-space",
+                a.span.start,
+                b.span.end,
+                "space between the currency sign and the amount (English writes \"$300\")",
+            ));
+        } else if a.kind == TokenKind::Number && b.space_before && CURRENCY.contains(&tb) && tb != "$" {
+            out.push(finding(
+                "currency-after-amount",
+                a.span.start,
+                b.span.end,
+                "currency sign after the amount, as in French or German (English writes \"€300\")",
+            ));
+        } else if a.kind == TokenKind::Number && b.space_before && tb == "%" {
+            out.push(finding(
+                "percent-space",
+                a.span.start,
+                b.span.end,
+                "space before the percent sign (English writes \"50%\")",
+            ));
+        }
+    }
+}
+
+/// "2,5 million": a comma followed by one or two digits is a decimal comma, not a thousands separator.
+fn decimal_commas(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>) {
+    for t in tokens.iter().filter(|t| t.kind == TokenKind::Number) {
+        let s = doc.tok(t);
+        let Some((int, frac)) = s.split_once(',') else { continue };
+        let digits_only = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+        if digits_only(int) && digits_only(frac) && frac.len() <= 2 && int.len() <= 3 {
+            out.push(finding(
+                "decimal-comma",
+                t.span.start,
+                t.span.end,
+                "decimal comma (English writes \"2.5\", not \"2,5\")",
+            ));
+        }
+    }
+}
+
+/// ". ." / ", ," / ".." (not an ellipsis), and a space before "," or ".".
+fn doubled_punctuation(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>) {
+    for (i, pair) in tokens.windows(2).enumerate() {
+        let (a, b) = (&pair[0], &pair[1]);
+        let (ta, tb) = (doc.tok(a), doc.tok(b));
+        let stop = |s: &str| matches!(s, "." | "," | ";" | ":");
+        if stop(ta) && stop(tb) && (ta == "." || tb == ".") {
+            let part_of_ellipsis = tokens.get(i + 2).is_some_and(|c| doc.tok(c) == "." && !c.space_before)
+                || (i > 0 && doc.tok(&tokens[i - 1]) == "." && !a.space_before);
+            if !part_of_ellipsis {
+                out.push(finding("doubled-punctuation", a.span.start, b.span.end, "doubled sentence punctuation"));
+            }
+        } else if matches!(tb, "," | ".") && b.space_before && a.kind != TokenKind::Punct && i + 2 < tokens.len() + 1 {
+            let before_number = tokens.get(i + 2).is_some_and(|c| c.kind == TokenKind::Number && !c.space_before);
+            if !before_number {
+                out.push(finding(
+                    "space-before-punctuation",
+                    a.span.end,
+                    b.span.end,
+                    "space before a comma or full stop",
+                ));
+            }
+        }
+    }
+}
+
+fn is_open_quote(s: &str) -> bool {
+    matches!(s, "“" | "„" | "«" | "‹")
+}
+fn is_close_quote(s: &str) -> bool {
+    matches!(s, "”" | "»" | "›")
+}
+
+fn quote_marks(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>) {
+    let mut open = false;
+    for (i, t) in tokens.iter().enumerate() {
+        let s = doc.tok(t);
+        if matches!(s, "«" | "»") {
+            out.push(finding("guillemets", t.span.start, t.span.end, "guillemets are not used as quote marks in English"));
+        }
+        if is_open_quote(s) {
+            let next = tokens.get(i + 1);
+            if open {
+                // A second opening mark while one is open: the closing mark was turned around, as in
+                // `to hack Pfizer, “MP Ha told reporters`.
+                let end = next.filter(|n| !n.space_before).map_or(t.span.end, |n| n.span.end);
+                out.push(finding(
+                    "quote-mismatch",
+                    t.span.start,
+                    end,
+                    "opening quote mark where the closing one belongs (the quote is already open)",
+                ));
+                open = false; // count it as the close, so one slip is reported once
+                continue;
+            }
+            open = true;
+            let prev = i.checked_sub(1).map(|j| &tokens[j]);
+            if let Some(p) = prev.filter(|p| !t.space_before && p.kind == TokenKind::Word) {
+                out.push(finding(
+                    "quote-glued",
+                    p.span.start,
+                    t.span.end,
+                    "opening quote mark glued to the word before it",
+                ));
+            }
+        } else if is_close_quote(s) {
+            open = false;
+            let next = tokens.get(i + 1);
+            if let Some(n) = next.filter(|n| !n.space_before && n.kind == TokenKind::Word) {
+                out.push(finding(
+                    "quote-glued",
+                    t.span.start,
+                    n.span.end,
+                    "closing quote mark glued to the word after it",
+                ));
+            } else if t.space_before && next.is_some_and(|n| n.kind == TokenKind::Word && n.space_before) {
+                out.push(finding(
+                    "quote-spacing",
+                    t.span.start,
+                    t.span.end,
+                    "closing quote mark separated from the quoted words",
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::testutil::run;
+
+    fn flags(text: &str) -> Vec<(String, String)> {
+        run(&Typography, text)
+    }
+
+    #[test]
+    fn flags_spaced_currency() {
+        assert_eq!(
+            flags("It had stolen more than $ 300 million worth of coins."),
+            vec![("typography/currency-space".into(), "$ 300".into())]
+        );
+        assert_eq!(flags("It cost 300 € in total.")[0].0, "typography/currency-after-amount");
+        assert_eq!(flags("Prices rose 5 % last year.")[0].0, "typography/percent-space");
+    }
+
+    #[test]
+    fn leaves_normal_money_alone() {
+        assert!(flags("It had stolen more than $300 million, or 5% of reserves, worth €81 million.").is_empty());
+        assert!(flags("The 300 people paid 1,500,000 dollars in 2019.").is_empty());
+    }
+
+    #[test]
+    fn flags_decimal_comma_but_not_thousands() {
+        assert_eq!(flags("Sales reached 2,5 million units.")[0].0, "typography/decimal-comma");
+        assert!(flags("Sales reached 2,500 units and 12,000,000 more.").is_empty());
+    }
+
+    #[test]
+    fn flags_spaced_double_stop_not_ellipsis() {
+        let f = flags("Ha told reporters after a closed-door session. .");
+        assert_eq!(f, vec![("typography/doubled-punctuation".into(), ". .".into())]);
+        assert!(flags("He paused... and then went on.").is_empty());
+        assert_eq!(flags("He left , then came back.")[0].0, "typography/space-before-punctuation");
+    }
+
+    #[test]
+    fn flags_turned_around_quote() {
+        let text = "The agency “informed us that it tried to hack Pfizer, “MP Ha Tae-keung told reporters.";
+        assert_eq!(flags(text), vec![("typography/quote-mismatch".into(), "“MP".into())]);
+    }
+
+    #[test]
+    fn flags_glued_quotes_and_guillemets() {
+        assert_eq!(flags("He said“we will win” and left.")[0].0, "typography/quote-glued");
+        assert_eq!(flags("He said “we will win”and left.")[0].0, "typography/quote-glued");
+        assert_eq!(flags("He called it « a disaster » yesterday.")[0].0, "typography/guillemets");
+    }
+
+    #[test]
+    fn leaves_well_formed_quotes_alone() {
+        assert!(flags("They “have nothing to do with cyber attacks”.").is_empty());
+        assert!(flags("It was “illegally accessed” during a “cyber attack,” he said.").is_empty());
+        assert!(flags("The film “The Interview,” a satire, mocked him.").is_empty());
+    }
+}

@@ -1,0 +1,152 @@
+//! Source word order kept in English: adjectives after their noun ("cybercriminals well-trained"), a name
+//! pushed behind the possessed noun ("the pharmaceutical giant's systems Pfizer"), and the verb before
+//! its subject after "as" ("as reported the ministry", Spanish "según informó el ministerio").
+//!
+//! Romance languages put most adjectives after the noun and allow verb-subject order; English does
+//! neither. Each rule is a short token pattern chosen to be almost never grammatical in English.
+
+use super::{Detector, Family, Finding};
+use crate::document::{Document, Token, TokenKind};
+use crate::lexicon::english;
+
+pub struct WordOrder;
+
+/// First parts of hyphenated participial adjectives ("well-trained", "highly-skilled").
+const ADVERB_PREFIXES: &[&str] = &["well", "highly", "badly", "poorly", "ill", "best", "better", "fully", "newly", "heavily", "widely", "little"];
+
+/// Words after which a hyphenated adjective may stand legitimately (predicates, copulas).
+const PREDICATIVE_BEFORE: &[&str] = &[
+    "is", "are", "was", "were", "be", "been", "being", "seem", "seems", "seemed", "look", "looks", "looked", "become",
+    "became", "remain", "remains", "remained", "as", "so", "very", "and", "or", "but", "not", "too", "how", "more", "most",
+];
+
+const REPORTING_VERBS: &[&str] = &[
+    "reported", "indicated", "explained", "said", "announced", "stated", "confirmed", "noted", "pointed", "informed", "declared",
+    "assured", "added", "detailed", "specified", "affirmed",
+];
+
+fn is_participial_adjective(lower: &str) -> bool {
+    let Some((head, tail)) = lower.split_once('-') else { return false };
+    ADVERB_PREFIXES.contains(&head) && (tail.ends_with("ed") || tail.ends_with("en") || tail.ends_with("wn"))
+}
+
+fn is_plain_lower_word(doc: &Document, t: &Token) -> bool {
+    t.kind == TokenKind::Word && doc.tok(t).chars().next().is_some_and(char::is_lowercase)
+}
+
+fn is_capitalised_name(doc: &Document, t: &Token) -> bool {
+    t.kind == TokenKind::Word && doc.tok(t).chars().next().is_some_and(char::is_uppercase)
+}
+
+impl Detector for WordOrder {
+    fn family(&self) -> Family {
+        Family::WordOrder
+    }
+
+    fn description(&self) -> &'static str {
+        "Romance word order: postposed adjectives, displaced appositions, verb before subject after \"as\""
+    }
+
+    fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
+        let tokens = &doc.sentences[index].tokens;
+        for i in 0..tokens.len() {
+            let t = &tokens[i];
+            let next = tokens.get(i + 1);
+            // "cybercriminals well-trained": a plural noun followed by a hyphenated participle that does
+            // not stand as a predicate.
+            if let Some(n) = next.filter(|n| is_participial_adjective(doc.low(n))) {
+                let noun = doc.low(t);
+                let plural_noun = is_plain_lower_word(doc, t)
+                    && noun.len() > 4
+                    && noun.ends_with('s')
+                    && !noun.ends_with("ss")
+                    && english().zipf(noun) >= 2.0
+                    && !PREDICATIVE_BEFORE.contains(&noun);
+                let continues = tokens.get(i + 2).is_none_or(|a| a.kind != TokenKind::Word || doc.low(a) != "by");
+                if plural_noun && continues {
+                    out.push(Finding::new(
+                        Family::WordOrder,
+                        "postposed-adjective",
+                        t.span.start,
+                        n.span.end,
+                        format!("adjective after its noun (\"{}\"): English puts it before (\"{} {}\")", doc.slice(crate::segment::Span::new(t.span.start, n.span.end)), doc.tok(n), doc.tok(t)),
+                    ));
+                }
+            }
+            // "the giant's systems Pfizer": possessive, plural common noun, then a name.
+            if doc.low(t).ends_with("’s") || doc.low(t).ends_with("'s") {
+                if let (Some(noun), Some(name)) = (next, tokens.get(i + 2)) {
+                    let noun_text = doc.low(noun);
+                    if is_plain_lower_word(doc, noun)
+                        && noun_text.ends_with('s')
+                        && !noun_text.ends_with("ss")
+                        && is_capitalised_name(doc, name)
+                        && name.space_before
+                    {
+                        out.push(Finding::new(
+                            Family::WordOrder,
+                            "displaced-apposition",
+                            t.span.start,
+                            name.span.end,
+                            format!(
+                                "the name \"{}\" follows the possessed noun \"{}\": source word order (English: \"{}'s {}\")",
+                                doc.tok(name),
+                                doc.tok(noun),
+                                doc.tok(name),
+                                doc.tok(noun)
+                            ),
+                        ));
+                    }
+                }
+            }
+            // "as reported the ministry": reporting verb before its subject.
+            if doc.low(t) == "as" {
+                if let (Some(v), Some(det)) = (next, tokens.get(i + 2)) {
+                    if REPORTING_VERBS.contains(&doc.low(v)) && matches!(doc.low(det), "the" | "this" | "his" | "her" | "its") {
+                        out.push(Finding::new(
+                            Family::WordOrder,
+                            "verb-before-subject",
+                            t.span.start,
+                            det.span.end,
+                            format!("\"{} {} {}\": the verb comes before its subject, as in Spanish \"según informó el\"", doc.tok(t), doc.tok(v), doc.tok(det)),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::testutil::run;
+
+    fn flags(text: &str) -> Vec<(String, String)> {
+        run(&WordOrder, text)
+    }
+
+    #[test]
+    fn flags_postposed_participle() {
+        let f = flags("North Korea is known for have an army of cybercriminals well-trained targeting companies.");
+        assert_eq!(f, vec![("word-order/postposed-adjective".into(), "cybercriminals well-trained".into())]);
+    }
+
+    #[test]
+    fn flags_displaced_apposition() {
+        let f = flags("Hackers tried to break into the pharmaceutical giant’s systems Pfizer seeking information.");
+        assert_eq!(f, vec![("word-order/displaced-apposition".into(), "giant’s systems Pfizer".into())]);
+    }
+
+    #[test]
+    fn flags_verb_before_subject() {
+        assert_eq!(flags("Ten people died, as reported the ministry on Monday.")[0].0, "word-order/verb-before-subject");
+    }
+
+    #[test]
+    fn leaves_english_order_alone() {
+        assert!(flags("An army of well-trained hackers attacked firms. The hackers were well-trained.").is_empty());
+        assert!(flags("The company's chief executive Albert Bourla said so, as the ministry reported.").is_empty());
+        assert!(flags("Its systems are well-protected and the teams well-funded by donors.").is_empty());
+    }
+}

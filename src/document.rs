@@ -1,0 +1,195 @@
+//! A segmented, tokenised document: the one shared view every detector and feature reads.
+//!
+//! Tokenising once here (instead of inside each detector) keeps detectors small and consistent: they all see
+//! the same words with the same byte offsets into the original text. Words follow UAX #29 word boundaries
+//! (`unicode-segmentation`), with hyphenated compounds ("well-trained", "Jong-un") joined into one word,
+//! because several artifacts (postposed adjectives, names) are about whole compounds.
+
+use crate::segment::{split_sentences, Span};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// What a token is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Letters, possibly with inner apostrophes, hyphens or digits ("don't", "well-trained", "Covid-19").
+    Word,
+    /// Digits, possibly with inner separators ("300,000", "2.5").
+    Number,
+    /// Anything else that is not whitespace: punctuation, symbols, currency signs.
+    Punct,
+}
+
+/// A token: its kind and byte span in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub span: Span,
+    /// Whether whitespace comes right before this token (or it starts the sentence).
+    pub space_before: bool,
+}
+
+/// One sentence: its span and its tokens.
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    pub span: Span,
+    pub tokens: Vec<Token>,
+}
+
+/// A document: the original text with its sentences.
+#[derive(Debug, Clone)]
+pub struct Document<'t> {
+    pub text: &'t str,
+    /// `text` lowercased character by character with the same byte offsets (a character whose lowercase
+    /// form has another UTF-8 length is kept as it is), so a token's span slices both.
+    pub lower: String,
+    pub sentences: Vec<Sentence>,
+}
+
+impl<'t> Document<'t> {
+    /// Segments and tokenises `text`.
+    pub fn new(text: &'t str) -> Self {
+        let sentences = split_sentences(text)
+            .into_iter()
+            .map(|span| Sentence { span, tokens: tokenize(text, span) })
+            .collect();
+        Document { text, lower: lowercase_same_offsets(text), sentences }
+    }
+
+    /// A single unit of text treated as one sentence (for sentence-level training data).
+    pub fn single_sentence(text: &'t str) -> Self {
+        let trimmed_start = text.len() - text.trim_start().len();
+        let span = Span::new(trimmed_start, text.trim_end().len().max(trimmed_start));
+        let sentences = vec![Sentence { span, tokens: tokenize(text, span) }];
+        Document { text, lower: lowercase_same_offsets(text), sentences }
+    }
+
+    /// The text of a span.
+    pub fn slice(&self, span: Span) -> &'t str {
+        span.slice(self.text)
+    }
+
+    /// The text of token `t`.
+    pub fn tok(&self, t: &Token) -> &'t str {
+        t.span.slice(self.text)
+    }
+
+    /// The lowercase text of token `t`.
+    pub fn low(&self, t: &Token) -> &str {
+        t.span.slice(&self.lower)
+    }
+
+    /// The words (not numbers or punctuation) of sentence `i`, with their text.
+    pub fn words(&self, i: usize) -> impl Iterator<Item = (&Token, &'t str)> + '_ {
+        self.sentences[i].tokens.iter().filter(|t| t.kind == TokenKind::Word).map(move |t| (t, self.tok(t)))
+    }
+}
+
+/// Lowercases `text` without changing any character's byte offset.
+pub fn lowercase_same_offsets(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Tokenises the sentence `span` of `text`.
+pub fn tokenize(text: &str, span: Span) -> Vec<Token> {
+    let sentence = span.slice(text);
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut space_before = true;
+    for (offset, piece) in sentence.split_word_bound_indices() {
+        if piece.chars().all(char::is_whitespace) {
+            space_before = true;
+            continue;
+        }
+        let start = span.start + offset;
+        let kind = classify(piece);
+        let token = Token { kind, span: Span::new(start, start + piece.len()), space_before };
+        space_before = false;
+        // Join "well" "-" "trained" into one word when nothing separates them.
+        if let Some(joined) = join_hyphenated(text, &mut tokens, token) {
+            tokens.push(joined);
+        } else {
+            tokens.push(token);
+        }
+    }
+    tokens
+}
+
+fn classify(piece: &str) -> TokenKind {
+    if piece.chars().any(char::is_alphabetic) {
+        TokenKind::Word
+    } else if piece.chars().next().is_some_and(|c| c.is_numeric()) {
+        TokenKind::Number
+    } else {
+        TokenKind::Punct
+    }
+}
+
+fn join_hyphenated(text: &str, tokens: &mut Vec<Token>, next: Token) -> Option<Token> {
+    if next.space_before || next.kind == TokenKind::Punct || tokens.len() < 2 {
+        return None;
+    }
+    let hyphen = tokens[tokens.len() - 1];
+    let head = tokens[tokens.len() - 2];
+    let is_hyphen = matches!(hyphen.span.slice(text), "-" | "‑");
+    if !is_hyphen || hyphen.space_before || head.kind == TokenKind::Punct {
+        return None;
+    }
+    if head.kind == TokenKind::Number && next.kind == TokenKind::Number {
+        return None; // "2019-2020" is a range, not a compound
+    }
+    tokens.truncate(tokens.len() - 2);
+    Some(Token { kind: TokenKind::Word, span: Span::new(head.span.start, next.span.end), space_before: head.space_before })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token_texts(text: &str) -> Vec<&str> {
+        let doc = Document::new(text);
+        doc.sentences.iter().flat_map(|s| s.tokens.iter().map(|t| doc.tok(t))).collect()
+    }
+
+    #[test]
+    fn joins_hyphenated_compounds() {
+        assert_eq!(token_texts("An army of well-trained hackers."), vec!["An", "army", "of", "well-trained", "hackers", "."]);
+        assert_eq!(token_texts("Covid-19 spread"), vec!["Covid-19", "spread"]);
+    }
+
+    #[test]
+    fn keeps_currency_and_numbers_apart() {
+        let doc = Document::new("It stole $ 300,000 in 2019-2020.");
+        let kinds: Vec<_> = doc.sentences[0].tokens.iter().map(|t| (doc.tok(t), t.kind, t.space_before)).collect();
+        assert!(kinds.contains(&("$", TokenKind::Punct, true)));
+        assert!(kinds.contains(&("300,000", TokenKind::Number, true)));
+        assert!(kinds.contains(&("2019", TokenKind::Number, true)));
+    }
+
+    #[test]
+    fn lowercase_keeps_offsets() {
+        let text = "İstanbul ÜBER Straße TRATÓ";
+        let lower = lowercase_same_offsets(text);
+        assert_eq!(lower.len(), text.len());
+        assert!(lower.ends_with("über straße trató"));
+    }
+
+    #[test]
+    fn token_spans_are_document_offsets() {
+        let text = "First one. Second “quote” here.";
+        let doc = Document::new(text);
+        assert_eq!(doc.sentences.len(), 2);
+        let quote = doc.sentences[1].tokens.iter().find(|t| doc.tok(t) == "quote").unwrap();
+        assert_eq!(&text[quote.span.start..quote.span.end], "quote");
+        assert!(!quote.space_before);
+    }
+}

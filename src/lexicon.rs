@@ -1,0 +1,130 @@
+//! Word-frequency lexicons, embedded in the binary.
+//!
+//! Whether a single word is English cannot be judged by a language identifier (whatlang gets single words
+//! wrong about half the time); word frequencies can. `data/lexicon/*.tsv` are derived from wordfreq (see
+//! `data/lexicon/README.md`, CC-BY-SA 4.0): English with Zipf frequencies, and for Spanish, French, German,
+//! Portuguese and Italian only the words that are rare in English, so loanwords ("fiesta", "regime") are
+//! not in them. They are parsed once, on first use.
+
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
+
+/// A word -> Zipf frequency table (log10 of frequency per billion words; 3 is "1 in a million").
+pub struct Lexicon {
+    zipf: FxHashMap<&'static str, f32>,
+}
+
+impl Lexicon {
+    fn parse(tsv: &'static str) -> Self {
+        let mut zipf = FxHashMap::default();
+        zipf.reserve(tsv.len() / 12);
+        for line in tsv.lines() {
+            if let Some((word, freq)) = line.split_once('\t') {
+                if let Ok(f) = freq.trim().parse::<f32>() {
+                    zipf.insert(word, f);
+                }
+            }
+        }
+        Lexicon { zipf }
+    }
+
+    /// The Zipf frequency of a lowercase word, 0 when unknown.
+    pub fn zipf(&self, lower_word: &str) -> f32 {
+        self.zipf.get(lower_word).copied().unwrap_or(0.0)
+    }
+
+    pub fn contains(&self, lower_word: &str) -> bool {
+        self.zipf.contains_key(lower_word)
+    }
+
+    pub fn len(&self) -> usize {
+        self.zipf.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.zipf.is_empty()
+    }
+}
+
+/// The source languages whose untranslated words the detector knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceLanguage {
+    Spanish,
+    French,
+    German,
+    Portuguese,
+    Italian,
+}
+
+impl SourceLanguage {
+    pub const ALL: [SourceLanguage; 5] = [
+        SourceLanguage::Spanish,
+        SourceLanguage::French,
+        SourceLanguage::German,
+        SourceLanguage::Portuguese,
+        SourceLanguage::Italian,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceLanguage::Spanish => "Spanish",
+            SourceLanguage::French => "French",
+            SourceLanguage::German => "German",
+            SourceLanguage::Portuguese => "Portuguese",
+            SourceLanguage::Italian => "Italian",
+        }
+    }
+
+    fn tsv(self) -> &'static str {
+        match self {
+            SourceLanguage::Spanish => include_str!("../data/lexicon/es.tsv"),
+            SourceLanguage::French => include_str!("../data/lexicon/fr.tsv"),
+            SourceLanguage::German => include_str!("../data/lexicon/de.tsv"),
+            SourceLanguage::Portuguese => include_str!("../data/lexicon/pt.tsv"),
+            SourceLanguage::Italian => include_str!("../data/lexicon/it.tsv"),
+        }
+    }
+}
+
+/// The English lexicon.
+pub fn english() -> &'static Lexicon {
+    static EN: OnceLock<Lexicon> = OnceLock::new();
+    EN.get_or_init(|| Lexicon::parse(include_str!("../data/lexicon/en.tsv")))
+}
+
+/// The lexicon of one source language (only words rare in English).
+pub fn foreign(lang: SourceLanguage) -> &'static Lexicon {
+    static TABLES: OnceLock<Vec<Lexicon>> = OnceLock::new();
+    let tables = TABLES.get_or_init(|| SourceLanguage::ALL.iter().map(|l| Lexicon::parse(l.tsv())).collect());
+    &tables[lang as usize]
+}
+
+/// The source language in which `lower_word` is most frequent, with its Zipf frequency.
+pub fn best_foreign(lower_word: &str) -> Option<(SourceLanguage, f32)> {
+    SourceLanguage::ALL
+        .iter()
+        .map(|&l| (l, foreign(l).zipf(lower_word)))
+        .filter(|(_, z)| *z > 0.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_knows_common_words_and_loanwords() {
+        assert!(english().zipf("the") > 7.0);
+        assert!(english().zipf("fiesta") > 2.0);
+        assert_eq!(english().zipf("trató"), 0.0);
+    }
+
+    #[test]
+    fn foreign_lists_hold_source_words_but_not_loanwords() {
+        assert_eq!(best_foreign("trató").map(|(l, _)| l), Some(SourceLanguage::Spanish));
+        assert_eq!(best_foreign("allerdings").map(|(l, _)| l), Some(SourceLanguage::German));
+        for loan in ["fiesta", "regime", "via", "pizza", "the", "president"] {
+            assert!(best_foreign(loan).is_none(), "{loan} should not be foreign");
+        }
+    }
+}
