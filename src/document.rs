@@ -84,6 +84,16 @@ impl<'t> Document<'t> {
     }
 }
 
+/// `word` with typographic apostrophes (’) folded to ASCII ones, for lookups in word tables: training
+/// text and real pages differ in apostrophe style, and "it’s" is the same word as "it's".
+pub fn fold_apostrophes(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.contains('’') {
+        std::borrow::Cow::Owned(word.replace('’', "'"))
+    } else {
+        std::borrow::Cow::Borrowed(word)
+    }
+}
+
 /// Lowercases `text` without changing any character's byte offset.
 pub fn lowercase_same_offsets(text: &str) -> String {
     if text.is_ascii() {

@@ -1,1 +1,361 @@
-fn main() {}
+//! The `mtlint` command line: a thin layer of argument parsing, file handling and exit codes over the
+//! library. Exit codes: 0 success; 2 usage error, I/O error, or an input record that could not be read
+//! (the rest of the input is still processed and every record is accounted for).
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use mtlint::eval::evaluate;
+use mtlint::input::{self, InputFormat, JsonFields};
+use mtlint::model::{default_model, Model};
+use mtlint::output::{self, TextOptions};
+use mtlint::scan::{DocumentReport, Scanner};
+use mtlint::train::{read_labelled, train, LabelFields, TrainOptions};
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+
+const EXIT_HELP: &str = "EXIT STATUS:\n  0  success\n  2  usage error, I/O error (the message names the file), or an input record that could not be read\n     (its file and line are reported; every other record is still processed)";
+
+#[derive(Parser)]
+#[command(name = "mtlint", version, about = "Find machine-translation artifacts in English news text", after_help = EXIT_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    Auto,
+    Text,
+    Lines,
+    Jsonl,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum OutputArg {
+    Text,
+    Jsonl,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum ReportArg {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Score documents and rank the suspect sentences, with the evidence for each.
+    #[command(after_help = EXIT_HELP)]
+    Scan {
+        /// Input files ("-" or none: standard input). `.gz` files are decompressed.
+        files: Vec<String>,
+        /// How inputs are cut into documents: text = a file is one document, lines = a line is one,
+        /// jsonl = one JSON object per line; auto decides by extension (.jsonl/.ndjson -> jsonl).
+        #[arg(long, value_enum, default_value = "auto")]
+        input_format: FormatArg,
+        /// JSONL field holding the text.
+        #[arg(long, default_value = "text")]
+        text_field: String,
+        /// JSONL field holding the document id (copied to the output).
+        #[arg(long, default_value = "id")]
+        id_field: String,
+        /// Output format: text (ranked report) or jsonl (one object per document, in input order).
+        /// Default: text on a terminal, jsonl otherwise.
+        #[arg(long, value_enum)]
+        format: Option<OutputArg>,
+        /// Documents above this score get the verdict "mt" (default: the model's threshold).
+        #[arg(long)]
+        threshold: Option<f64>,
+        /// A model file from `mtlint train` (default: the built-in model).
+        #[arg(long)]
+        model: Option<String>,
+        /// Suspect sentences shown per document in the text report.
+        #[arg(long, default_value_t = 5)]
+        top: usize,
+    },
+    /// Show every sentence of a text with its findings and each feature's contribution to its score.
+    Explain {
+        /// The text to explain ("-" reads standard input).
+        text: String,
+        #[arg(long)]
+        model: Option<String>,
+        /// Feature contributions shown per sentence.
+        #[arg(long, default_value_t = 8)]
+        top_features: usize,
+    },
+    /// Train a model on labelled JSONL (`text`, `label` mt/human or 1/0, optional `group`).
+    Train {
+        #[arg(long = "data", required = true, num_args = 1..)]
+        data: Vec<String>,
+        #[arg(long)]
+        out: String,
+        #[arg(long, default_value = "text")]
+        text_field: String,
+        #[arg(long, default_value = "label")]
+        label_field: String,
+        #[arg(long, default_value = "group")]
+        group_field: String,
+        /// Only records whose `split` field is this value (e.g. "train"); default: all records.
+        #[arg(long)]
+        split: Option<String>,
+        /// Only records whose FIELD has this VALUE (FIELD=VALUE; repeatable, all must hold).
+        #[arg(long = "where", value_name = "FIELD=VALUE")]
+        filters: Vec<String>,
+        /// Leave out records whose FIELD has this VALUE (FIELD=VALUE; repeatable).
+        #[arg(long, value_name = "FIELD=VALUE")]
+        exclude: Vec<String>,
+        /// Records per class at most after balancing.
+        #[arg(long, default_value_t = 40_000)]
+        max_per_class: usize,
+        /// L2 regularisation strength.
+        #[arg(long, default_value_t = 1.0)]
+        alpha: f64,
+        /// Balance mt/human within each value of this field (e.g. "domain"), so that the field is not
+        /// learned as the label.
+        #[arg(long)]
+        balance_by: Option<String>,
+    },
+    /// Evaluate a model on labelled JSONL: ROC-AUC, PR-AUC, confusion matrix, breakdown, weights.
+    Eval {
+        #[arg(long = "data", required = true, num_args = 1..)]
+        data: Vec<String>,
+        #[arg(long)]
+        model: Option<String>,
+        /// Only records whose `split` field is this value (e.g. "test").
+        #[arg(long)]
+        split: Option<String>,
+        /// Only records whose FIELD has this VALUE (FIELD=VALUE; repeatable, all must hold).
+        #[arg(long = "where", value_name = "FIELD=VALUE")]
+        filters: Vec<String>,
+        /// Leave out records whose FIELD has this VALUE (FIELD=VALUE; repeatable).
+        #[arg(long, value_name = "FIELD=VALUE")]
+        exclude: Vec<String>,
+        /// Break ROC-AUC down by this field (each mt value against each human value).
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportArg,
+    },
+    /// Build the fluency model (`models/fluency.bin`) from human English, one sentence per line.
+    BuildFluency {
+        #[arg(long)]
+        input: String,
+        #[arg(long)]
+        out: String,
+    },
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("mtlint: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+}
+
+fn load_model(path: Option<&str>) -> Result<Model> {
+    match path {
+        None => Ok(default_model().clone()),
+        Some(p) => {
+            let json = std::fs::read_to_string(p).with_context(|| format!("cannot read model {p}"))?;
+            Model::from_json(&json).with_context(|| format!("cannot use model {p}"))
+        }
+    }
+}
+
+fn run() -> Result<ExitCode> {
+    match Cli::parse().command {
+        Command::Scan { files, input_format, text_field, id_field, format, threshold, model, top } => {
+            let model = load_model(model.as_deref())?;
+            let mut scanner = Scanner::new(&model);
+            if let Some(t) = threshold {
+                anyhow::ensure!((0.0..=1.0).contains(&t), "--threshold must be between 0 and 1");
+                scanner.threshold = t;
+            }
+            let format = format.unwrap_or(if io::stdout().is_terminal() { OutputArg::Text } else { OutputArg::Jsonl });
+            let input_format = match input_format {
+                FormatArg::Auto => InputFormat::Auto,
+                FormatArg::Text => InputFormat::Text,
+                FormatArg::Lines => InputFormat::Lines,
+                FormatArg::Jsonl => InputFormat::Jsonl,
+            };
+            scan(&scanner, &files, input_format, &JsonFields { text: text_field, id: id_field }, format, top)
+        }
+        Command::Explain { text, model, top_features } => {
+            let model = load_model(model.as_deref())?;
+            let text = if text == "-" { io::read_to_string(io::stdin()).context("cannot read standard input")? } else { text };
+            let scanner = Scanner::new(&model);
+            let report = scanner.scan("text".into(), &text);
+            let mut out = BufWriter::new(io::stdout().lock());
+            writeln!(out, "document score {:.3}  verdict {}", report.score, report.verdict)?;
+            for s in &report.sentences {
+                writeln!(out, "\n[{:.3}] {}", s.score, s.text)?;
+                for f in &s.findings {
+                    writeln!(out, "  finding {} \"{}\": {}", f.rule, &text[f.start..f.end], f.message)?;
+                }
+                for c in scanner.explain(s).iter().take(top_features) {
+                    writeln!(out, "  {:+.3}  {} = {:.3}", c.contribution, c.feature, c.value)?;
+                }
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Train { data, out, text_field, label_field, group_field, split, filters, exclude, max_per_class, alpha, balance_by } => {
+            let fields = LabelFields { text: text_field, label: label_field, group: group_field };
+            let records = read_all_labelled(&data, &fields, split.as_deref(), &filters, &exclude)?;
+            eprintln!("mtlint train: {} records", records.len());
+            let options = TrainOptions { max_per_class, alpha, balance_by, ..TrainOptions::default() };
+            let mut model = train(&records, &options, |line| eprintln!("mtlint train: {line}"))?;
+            if let serde_json::Value::Object(map) = &mut model.training {
+                map.insert("data".into(), serde_json::json!(data));
+                map.insert("split".into(), serde_json::json!(split));
+            }
+            std::fs::write(&out, model.to_json() + "\n").with_context(|| format!("cannot write {out}"))?;
+            eprintln!("mtlint train: wrote {out}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval { data, model, split, filters, exclude, by, format } => {
+            let model = load_model(model.as_deref())?;
+            let records = read_all_labelled(&data, &LabelFields::default(), split.as_deref(), &filters, &exclude)?;
+            let report = evaluate(&model, &records, by.as_deref());
+            let mut out = BufWriter::new(io::stdout().lock());
+            match format {
+                ReportArg::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,
+                ReportArg::Text => {
+                    let f = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{v:.4}"));
+                    writeln!(out, "records {} (mt {}, human {})", report.records, report.mt_records, report.human_records)?;
+                    writeln!(out, "ROC-AUC {}  PR-AUC {}", f(report.roc_auc), f(report.pr_auc))?;
+                    let c = report.confusion;
+                    writeln!(out, "at threshold {:.2}: precision {:.4} recall {:.4} F1 {:.4}", report.threshold, report.precision, report.recall, report.f1)?;
+                    writeln!(out, "confusion: TP {} FP {} TN {} FN {}", c.true_positive, c.false_positive, c.true_negative, c.false_negative)?;
+                    if let Some(by) = &report.by {
+                        writeln!(out, "\nROC-AUC by {by} (mt value vs human value):")?;
+                        for b in &report.breakdown {
+                            writeln!(out, "  {:>12} vs {:<12} {}  ({} vs {})", b.mt, b.human, f(b.roc_auc), b.mt_records, b.human_records)?;
+                        }
+                    }
+                    writeln!(out, "\nfeature weights (standardised), largest first:")?;
+                    for (name, w) in report.weights.iter().take(20) {
+                        writeln!(out, "  {w:+.3}  {name}")?;
+                    }
+                }
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BuildFluency { input, out } => {
+            let reader = input::open(&input)?;
+            let model = mtlint::fluency::FluencyModel::train(reader, |n| eprintln!("mtlint build-fluency: {n} lines"))?;
+            let mut file = BufWriter::new(std::fs::File::create(&out).with_context(|| format!("cannot write {out}"))?);
+            model.write(&mut file).with_context(|| format!("cannot write {out}"))?;
+            file.flush()?;
+            eprintln!("mtlint build-fluency: {} words in the vocabulary, wrote {out}", model.vocabulary_size());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn parse_conditions(flag: &str, items: &[String]) -> Result<Vec<(String, String)>> {
+    items
+        .iter()
+        .map(|f| {
+            let (k, v) = f.split_once('=').with_context(|| format!("{flag} takes FIELD=VALUE, got {f:?}"))?;
+            Ok((k.to_string(), v.to_string()))
+        })
+        .collect()
+}
+
+fn field_is(r: &mtlint::train::LabelledRecord, field: &str, value: &str) -> bool {
+    match r.fields.get(field) {
+        Some(serde_json::Value::String(s)) => s == value,
+        Some(other) => other.to_string() == value,
+        None => false,
+    }
+}
+
+fn read_all_labelled(
+    paths: &[String],
+    fields: &LabelFields,
+    split: Option<&str>,
+    filters: &[String],
+    exclude: &[String],
+) -> Result<Vec<mtlint::train::LabelledRecord>> {
+    let mut conditions = parse_conditions("--where", filters)?;
+    if let Some(split) = split {
+        conditions.push(("split".into(), split.to_string()));
+    }
+    let exclusions = parse_conditions("--exclude", exclude)?;
+    let mut records = Vec::new();
+    for p in paths {
+        let reader = input::open(p)?;
+        let mut recs = read_labelled(reader, p, fields)?;
+        recs.retain(|r| {
+            conditions.iter().all(|(k, v)| field_is(r, k, v)) && !exclusions.iter().any(|(k, v)| field_is(r, k, v))
+        });
+        records.extend(recs);
+    }
+    anyhow::ensure!(!records.is_empty(), "no labelled records in {}", paths.join(", "));
+    Ok(records)
+}
+
+fn scan(scanner: &Scanner, files: &[String], format: InputFormat, fields: &JsonFields, output: OutputArg, top: usize) -> Result<ExitCode> {
+    let files: Vec<String> = if files.is_empty() { vec!["-".into()] } else { files.to_vec() };
+    let stdout = io::stdout();
+    let color = stdout.is_terminal();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut reports: Vec<DocumentReport> = Vec::new();
+    let mut failed = false;
+    let mut write_error: Option<io::Error> = None;
+    for path in &files {
+        let result = input::read_path(path, format, fields, &mut |item| {
+            if write_error.is_some() {
+                return;
+            }
+            let written = match item {
+                Ok(record) => {
+                    let report = scanner.scan(record.id, &record.text);
+                    match output {
+                        OutputArg::Jsonl => output::write_jsonl(&mut out, &report),
+                        OutputArg::Text => {
+                            reports.push(report);
+                            Ok(())
+                        }
+                    }
+                }
+                Err(err) => {
+                    failed = true;
+                    eprintln!("mtlint: {}: {}", err.location, err.message);
+                    match output {
+                        OutputArg::Jsonl => output::write_jsonl_error(&mut out, &err),
+                        OutputArg::Text => Ok(()),
+                    }
+                }
+            };
+            if let Err(e) = written {
+                write_error = Some(e);
+            }
+        });
+        if let Some(e) = write_error.take() {
+            return Err(anyhow::Error::new(e).context("cannot write output"));
+        }
+        if let Err(e) = result {
+            failed = true;
+            eprintln!("mtlint: {e}");
+        }
+    }
+    if output == OutputArg::Text {
+        let opt = TextOptions { top_sentences: top, min_sentence_score: 0.5, color };
+        output::write_text_report(&mut out, &reports, opt).context("cannot write output")?;
+    }
+    out.flush().context("cannot write output")?;
+    Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}

@@ -16,7 +16,7 @@ const BASE_VERBS: &[&str] = &[
     "write", "understand", "lose", "decide", "explain", "accept", "attend", "consider", "appear", "try",
 ];
 
-const PREPOSITIONS_TAKING_GERUNDS: &[&str] = &["for", "of", "by", "without", "before", "after"];
+const PREPOSITIONS_TAKING_GERUNDS: &[&str] = &["for", "of", "by", "without"];
 
 /// Sentence-opening verbs that show a dropped subject.
 const SUBJECTLESS_OPENERS: &[&str] = &["is", "was", "are", "were", "has", "have", "had", "said", "added", "explained", "indicated", "assured", "affirmed", "stressed", "insisted", "considered", "recalled"];
@@ -70,7 +70,9 @@ impl Detector for Grammar {
                         format!("\"{} {}\": a bare infinitive after a preposition (English uses the -ing form, \"{} {}ing\")", doc.tok(w), doc.tok(n), doc.tok(w), nl.trim_end_matches('e')),
                     ));
                 }
-                if IMPOSSIBLE_PAIRS.contains(&(lower, nl)) {
+                // "the A 8" names a road: the second word must be lowercase as written.
+                let second_lowercase = doc.tok(n).chars().all(|c| !c.is_uppercase());
+                if IMPOSSIBLE_PAIRS.contains(&(lower, nl)) && second_lowercase {
                     out.push(Finding::new(
                         Family::Grammar,
                         "impossible-word-pair",
@@ -153,5 +155,6 @@ mod tests {
         assert!(flags("It is known for having an army, for good reason, and the latest and greatest tools.").is_empty());
         assert!(flags("Is this the end? Said to be the oldest, it was also called Fancy Bear or APT28.").is_empty());
         assert!(flags("He had a chance to win and went for it; the best and brightest came.").is_empty());
+        assert!(flags("Drivers were caught on the A 8 close to Ulm, and must ever after be careful.").is_empty());
     }
 }

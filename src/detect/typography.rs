@@ -88,8 +88,9 @@ fn doubled_punctuation(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>)
         let (ta, tb) = (doc.tok(a), doc.tok(b));
         let stop = |s: &str| matches!(s, "." | "," | ";" | ":");
         if stop(ta) && stop(tb) && (ta == "." || tb == ".") {
-            let part_of_ellipsis = tokens.get(i + 2).is_some_and(|c| doc.tok(c) == "." && !c.space_before)
-                || (i > 0 && doc.tok(&tokens[i - 1]) == "." && !a.space_before);
+            // An ellipsis, written "..." or spaced ". . .", is three or more dots in a row.
+            let dot = |j: usize| tokens.get(j).is_some_and(|c| doc.tok(c) == ".");
+            let part_of_ellipsis = ta == "." && tb == "." && (dot(i + 2) || (i > 0 && dot(i - 1)));
             if !part_of_ellipsis {
                 out.push(finding("doubled-punctuation", a.span.start, b.span.end, "doubled sentence punctuation"));
             }
@@ -204,6 +205,7 @@ mod tests {
         let f = flags("Ha told reporters after a closed-door session. .");
         assert_eq!(f, vec![("typography/doubled-punctuation".into(), ". .".into())]);
         assert!(flags("He paused... and then went on.").is_empty());
+        assert!(flags("Of patience, and of loyalty. . . . And then more.").is_empty());
         assert_eq!(flags("He left , then came back.")[0].0, "typography/space-before-punctuation");
     }
 

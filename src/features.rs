@@ -1,0 +1,198 @@
+//! The fixed, named feature vector of a sentence: findings per artifact family, fluency-model scores,
+//! sentence statistics and a function-word profile.
+//!
+//! The rules explain; the statistics generalise. Both go into one vector so the classifier can weigh a
+//! spaced currency sign against a sentence that is merely too smooth. The names are part of the model file
+//! and checked on load, so a model trained on another feature set is refused rather than misread.
+
+use crate::detect::{default_detectors, detect_sentence, Detector, Finding};
+use crate::document::{Document, TokenKind};
+use crate::fluency::{default_model, Collocations, FluencyModel};
+use crate::profile::ProfileTable;
+
+/// Function words whose rates profile a sentence. MT and translationese use them at other rates than
+/// original English (fewer contractions, more "of", "which", "also", explicit "that").
+pub const FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "of", "in", "on", "at", "to", "for", "with", "by", "from", "as", "and", "or", "but", "that", "which",
+    "who", "this", "these", "it", "its", "their", "they", "he", "she", "his", "her", "we", "our", "you", "i", "is", "are",
+    "was", "were", "be", "been", "has", "have", "had", "will", "would", "can", "could", "also", "not", "more", "most",
+    "said", "such", "there", "however", "while", "so", "very", "about", "after", "since", "than", "all", "some",
+];
+
+/// A subset of function words used as named profile features (the rest count only in the overall rate).
+const PROFILE_WORDS: &[&str] = &[
+    "the", "a", "of", "in", "to", "for", "with", "by", "and", "that", "which", "who", "this", "it", "its", "their",
+    "he", "she", "we", "you", "i", "is", "was", "has", "had", "will", "would", "also", "not", "said", "there", "however",
+];
+
+/// The finding-count features and the rules (by name prefix) each one counts. Word order and broken
+/// grammar are one feature ("syntax"): both are the source language's syntax showing through, and
+/// word-order rules fire too rarely in training data for a weight of their own. Typography is split into
+/// the source-language conventions (spaced currency and percent, decimal commas, guillemets, turned
+/// quotes), which edited English never has, and punctuation spacing, which careless human text has too.
+pub const FINDING_FEATURES: &[(&str, &[&str])] = &[
+    ("foreign-word", &["foreign-word/"]),
+    ("typography", &["typography/currency", "typography/percent", "typography/decimal", "typography/guillemets", "typography/quote"]),
+    ("punctuation", &["typography/doubled", "typography/space-before"]),
+    ("pronoun", &["pronoun/"]),
+    ("calque", &["calque/"]),
+    ("collocation", &["collocation/"]),
+    ("syntax", &["word-order/", "grammar/"]),
+    ("repetition", &["repetition/"]),
+];
+
+/// The version of the feature set; bump it whenever names or their meaning change.
+pub const FEATURE_SET_VERSION: u32 = 1;
+
+/// The names of the features, in vector order.
+pub fn feature_names() -> Vec<String> {
+    let mut names: Vec<String> = FINDING_FEATURES.iter().map(|(name, _)| format!("findings.{name}")).collect();
+    names.extend(
+        [
+            "lm.mean_logprob",
+            "lm.min_logprob",
+            "lm.oov_rate",
+            "lm.unseen_bigram_rate",
+            "stats.log_words",
+            "stats.mean_word_length",
+            "stats.type_token_ratio",
+            "stats.comma_rate",
+            "stats.capitalised_rate",
+            "stats.number_rate",
+            "stats.function_word_rate",
+            "stats.long_word_rate",
+            "stats.contraction_rate",
+            "stats.quote_rate",
+            "stats.paren_rate",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    names.extend(PROFILE_WORDS.iter().map(|w| format!("fw.{w}")));
+    names.extend((1..=crate::profile::MAX_ORDER).map(|o| format!("profile.llr{o}")));
+    names
+}
+
+/// Turns sentences into feature vectors and findings.
+pub struct FeatureExtractor {
+    detectors: Vec<Box<dyn Detector>>,
+    fluency: &'static FluencyModel,
+}
+
+impl Default for FeatureExtractor {
+    fn default() -> Self {
+        let mut detectors = default_detectors();
+        detectors.push(Box::new(Collocations::default()));
+        FeatureExtractor { detectors, fluency: default_model() }
+    }
+}
+
+impl FeatureExtractor {
+    pub fn detectors(&self) -> &[Box<dyn Detector>] {
+        &self.detectors
+    }
+
+    /// The findings and the full feature vector of sentence `index` of `doc`, with the model's profile.
+    pub fn extract(&self, doc: &Document, index: usize, profile: &ProfileTable) -> (Vec<f32>, Vec<Finding>) {
+        let (mut v, findings) = self.extract_base(doc, index);
+        v.extend(profile.features(doc, index));
+        (v, findings)
+    }
+
+    /// The findings and the features that do not depend on a trained model (all but the profile).
+    pub fn extract_base(&self, doc: &Document, index: usize) -> (Vec<f32>, Vec<Finding>) {
+        let findings = detect_sentence(&self.detectors, doc, index);
+        let mut v = Vec::with_capacity(64);
+        for (_, rules) in FINDING_FEATURES {
+            let n = findings.iter().filter(|f| rules.iter().any(|r| f.rule.starts_with(r))).count();
+            v.push((n as f32).min(3.0));
+        }
+        let lm = self.fluency.score(doc, index);
+        v.extend([lm.mean_logprob, lm.min_logprob, lm.oov_rate, lm.unseen_bigram_rate]);
+
+        let sentence = &doc.sentences[index];
+        let mut words = 0usize;
+        let mut letters = 0usize;
+        let (mut capitalised, mut numbers, mut function, mut long, mut contractions) = (0, 0, 0, 0, 0);
+        let (mut commas, mut quotes, mut parens) = (0, 0, 0);
+        let mut profile = [0u32; PROFILE_WORDS.len()];
+        let mut distinct: Vec<&str> = Vec::with_capacity(sentence.tokens.len());
+        for (k, t) in sentence.tokens.iter().enumerate() {
+            match t.kind {
+                TokenKind::Word => {
+                    let lower = doc.low(t);
+                    words += 1;
+                    letters += lower.chars().count();
+                    if k > 0 && doc.tok(t).chars().next().is_some_and(char::is_uppercase) {
+                        capitalised += 1;
+                    }
+                    if FUNCTION_WORDS.contains(&lower) {
+                        function += 1;
+                    }
+                    if let Some(p) = PROFILE_WORDS.iter().position(|w| *w == lower) {
+                        profile[p] += 1;
+                    }
+                    if lower.chars().count() >= 9 {
+                        long += 1;
+                    }
+                    if lower.contains(['\'', '’']) && !lower.ends_with("'s") && !lower.ends_with("’s") {
+                        contractions += 1;
+                    }
+                    if !distinct.contains(&lower) {
+                        distinct.push(lower);
+                    }
+                }
+                TokenKind::Number => numbers += 1,
+                TokenKind::Punct => match doc.tok(t) {
+                    "," => commas += 1,
+                    "\"" | "“" | "”" | "«" | "»" | "„" => quotes += 1,
+                    "(" | ")" => parens += 1,
+                    _ => {}
+                },
+            }
+        }
+        let w = words.max(1) as f32;
+        v.extend([
+            (words as f32 + 1.0).ln(),
+            letters as f32 / w,
+            distinct.len() as f32 / w,
+            commas as f32 / w,
+            capitalised as f32 / w,
+            numbers as f32 / w,
+            function as f32 / w,
+            long as f32 / w,
+            contractions as f32 / w,
+            quotes as f32 / w,
+            parens as f32 / w,
+        ]);
+        v.extend(profile.iter().map(|&c| c as f32 / w));
+        (v, findings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vector_matches_names_and_is_finite() {
+        let fx = FeatureExtractor::default();
+        let names = feature_names();
+        for text in ["", "Hello.", "It had stolen more than $ 300 million worth of coins, he said."] {
+            let doc = Document::single_sentence(text);
+            let (v, _) = fx.extract(&doc, 0, &ProfileTable::default());
+            assert_eq!(v.len(), names.len());
+            assert!(v.iter().all(|x| x.is_finite()), "{text}: {v:?}");
+        }
+    }
+
+    #[test]
+    fn findings_are_counted_per_family() {
+        let fx = FeatureExtractor::default();
+        let doc = Document::new("It had stolen more than $ 300 million and $ 81 million.");
+        let (v, findings) = fx.extract(&doc, 0, &ProfileTable::default());
+        let typography = feature_names().iter().position(|n| n == "findings.typography").unwrap();
+        assert_eq!(v[typography], 2.0);
+        assert_eq!(findings.iter().filter(|f| f.rule == "typography/currency-space").count(), 2);
+    }
+}

@@ -1,0 +1,431 @@
+//! A word-bigram fluency model of human English, and the unusual-collocation signal built on it.
+//!
+//! MT output is fluent word by word but strings words together in ways human writers rarely do ("piracy
+//! attack", "cough up human cells"), while original English has its own, higher, rate of rare but natural
+//! word pairs. An interpolated Kneser-Ney bigram model trained on human English only (never on MT, never on
+//! evaluation data) measures both: per-sentence log-probabilities, the share of word pairs it has never
+//! seen, and collocations of two common words that it never saw together although their frequencies say it
+//! should have. The model is built by `mtlint build-fluency` from `data/build/lm_human.txt` (see
+//! `data/lexicon/README.md`) into `models/fluency.bin`, a small binary table embedded in the binary.
+
+use crate::detect::{Detector, Family, Finding};
+use crate::document::{fold_apostrophes, Document, Token, TokenKind};
+use std::borrow::Cow;
+use crate::error::Error;
+use rustc_hash::FxHashMap;
+use std::io::{BufRead, Write};
+use std::sync::OnceLock;
+
+const MAGIC: &[u8; 4] = b"MTLM";
+const FORMAT_VERSION: u32 = 1;
+/// Kneser-Ney absolute discount.
+const DISCOUNT: f32 = 0.75;
+/// Words seen fewer times are out of vocabulary.
+const MIN_WORD_COUNT: u32 = 2;
+/// Bigrams seen fewer times are not stored (their mass goes to the back-off).
+const MIN_BIGRAM_COUNT: u32 = 2;
+const BOS: u32 = 0;
+const EOS: u32 = 1;
+const NUM: u32 = 2;
+const UNK: u32 = 3;
+const SPECIALS: [&str; 4] = ["<s>", "</s>", "<num>", "<unk>"];
+
+/// Per-word statistics.
+#[derive(Debug, Clone, Copy, Default)]
+struct WordStats {
+    count: u32,
+    /// Distinct words seen after this one (before pruning).
+    followers: u32,
+    /// Distinct words seen before this one (before pruning).
+    predecessors: u32,
+}
+
+/// The bigram model.
+pub struct FluencyModel {
+    vocab: FxHashMap<String, u32>,
+    stats: Vec<WordStats>,
+    bigrams: FxHashMap<u64, u32>,
+    total_tokens: u64,
+    total_bigram_types: u64,
+}
+
+/// What the fluency model says about one sentence.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FluencyScores {
+    /// Mean log10 probability per token (including the end of sentence).
+    pub mean_logprob: f32,
+    /// The lowest log10 probability of any token.
+    pub min_logprob: f32,
+    /// Share of words outside the vocabulary.
+    pub oov_rate: f32,
+    /// Share of in-vocabulary word pairs never seen in training.
+    pub unseen_bigram_rate: f32,
+}
+
+fn key(a: u32, b: u32) -> u64 {
+    ((a as u64) << 32) | b as u64
+}
+
+/// The LM token stream of a sentence: lowercase words (apostrophes folded), numbers as one class, no
+/// punctuation.
+fn lm_tokens<'d>(doc: &'d Document, tokens: &'d [Token]) -> impl Iterator<Item = (&'d Token, Cow<'d, str>)> + 'd {
+    tokens.iter().filter(|t| t.kind != TokenKind::Punct).map(move |t| {
+        let text = if t.kind == TokenKind::Number { Cow::Borrowed("<num>") } else { fold_apostrophes(doc.low(t)) };
+        (t, text)
+    })
+}
+
+impl FluencyModel {
+    fn id(&self, word: &str) -> u32 {
+        if word == "<num>" {
+            return NUM;
+        }
+        self.vocab.get(word).copied().unwrap_or(UNK)
+    }
+
+    fn count(&self, id: u32) -> u32 {
+        self.stats[id as usize].count
+    }
+
+    /// Kneser-Ney continuation probability of `w`.
+    fn continuation(&self, w: u32) -> f32 {
+        let p = self.stats[w as usize].predecessors.max(1) as f32 / self.total_bigram_types.max(1) as f32;
+        if w == UNK {
+            p.min(1e-6)
+        } else {
+            p
+        }
+    }
+
+    /// log10 P(w | prev), interpolated Kneser-Ney.
+    pub fn logprob(&self, prev: u32, w: u32) -> f32 {
+        let prev_stats = self.stats[prev as usize];
+        let cont = self.continuation(w);
+        if prev_stats.count == 0 || prev == UNK {
+            return cont.log10();
+        }
+        let c = self.bigrams.get(&key(prev, w)).copied().unwrap_or(0) as f32;
+        let denom = prev_stats.count as f32;
+        let lambda = DISCOUNT * prev_stats.followers as f32 / denom;
+        let p = (c - DISCOUNT).max(0.0) / denom + lambda.min(1.0) * cont;
+        p.max(1e-9).log10()
+    }
+
+    fn bigram_count(&self, a: u32, b: u32) -> u32 {
+        self.bigrams.get(&key(a, b)).copied().unwrap_or(0)
+    }
+
+    /// Scores sentence `index` of `doc`.
+    pub fn score(&self, doc: &Document, index: usize) -> FluencyScores {
+        let tokens = &doc.sentences[index].tokens;
+        let mut prev = BOS;
+        let (mut sum, mut min, mut n) = (0.0f32, 0.0f32, 0usize);
+        let (mut words, mut oov, mut pairs, mut unseen) = (0usize, 0usize, 0usize, 0usize);
+        for (_, text) in lm_tokens(doc, tokens) {
+            let id = self.id(&text);
+            let lp = self.logprob(prev, id);
+            sum += lp;
+            min = min.min(lp);
+            n += 1;
+            words += 1;
+            if id == UNK {
+                oov += 1;
+            } else if prev > UNK {
+                pairs += 1;
+                if self.bigram_count(prev, id) == 0 {
+                    unseen += 1;
+                }
+            }
+            prev = id;
+        }
+        let lp = self.logprob(prev, EOS);
+        sum += lp;
+        min = min.min(lp);
+        n += 1;
+        FluencyScores {
+            mean_logprob: sum / n as f32,
+            min_logprob: min,
+            oov_rate: if words == 0 { 0.0 } else { oov as f32 / words as f32 },
+            unseen_bigram_rate: if pairs == 0 { 0.0 } else { unseen as f32 / pairs as f32 },
+        }
+    }
+
+    /// Trains a model from sentences, one per line.
+    pub fn train<R: BufRead>(input: R, mut progress: impl FnMut(u64)) -> Result<Self, Error> {
+        let mut word_counts: FxHashMap<String, u32> = FxHashMap::default();
+        let mut sentences: Vec<Vec<String>> = Vec::new();
+        for (i, line) in input.lines().enumerate() {
+            let line = line.map_err(|e| Error::io("fluency training text", e))?;
+            let doc = Document::single_sentence(&line);
+            let words: Vec<String> = lm_tokens(&doc, &doc.sentences[0].tokens).map(|(_, w)| w.into_owned()).collect();
+            for w in &words {
+                *word_counts.entry(w.clone()).or_default() += 1;
+            }
+            sentences.push(words);
+            if i % 100_000 == 0 {
+                progress(i as u64);
+            }
+        }
+        let mut vocab_words: Vec<(String, u32)> =
+            word_counts.into_iter().filter(|(w, c)| *c >= MIN_WORD_COUNT && !SPECIALS.contains(&w.as_str())).collect();
+        vocab_words.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut vocab: FxHashMap<String, u32> = FxHashMap::default();
+        for (i, s) in SPECIALS.iter().enumerate() {
+            vocab.insert(s.to_string(), i as u32);
+        }
+        for (w, _) in &vocab_words {
+            let id = vocab.len() as u32;
+            vocab.insert(w.clone(), id);
+        }
+        let mut stats = vec![WordStats::default(); vocab.len()];
+        let mut all_bigrams: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut total_tokens = 0u64;
+        for words in &sentences {
+            let mut prev = BOS;
+            stats[BOS as usize].count += 1;
+            for w in words.iter().map(|w| vocab.get(w.as_str()).copied().unwrap_or(UNK)).chain(std::iter::once(EOS)) {
+                stats[w as usize].count += 1;
+                total_tokens += 1;
+                *all_bigrams.entry(key(prev, w)).or_default() += 1;
+                prev = w;
+            }
+        }
+        for &k in all_bigrams.keys() {
+            stats[(k >> 32) as usize].followers += 1;
+            stats[(k & 0xffff_ffff) as usize].predecessors += 1;
+        }
+        let total_bigram_types = all_bigrams.len() as u64;
+        let bigrams: FxHashMap<u64, u32> = all_bigrams.into_iter().filter(|(_, c)| *c >= MIN_BIGRAM_COUNT).collect();
+        Ok(FluencyModel { vocab, stats, bigrams, total_tokens, total_bigram_types })
+    }
+
+    /// Writes the model in its binary format (deterministic: sorted tables).
+    pub fn write<W: Write>(&self, mut out: W) -> std::io::Result<()> {
+        let mut words: Vec<(&String, &u32)> = self.vocab.iter().collect();
+        words.sort_by_key(|(_, id)| **id);
+        out.write_all(MAGIC)?;
+        out.write_all(&FORMAT_VERSION.to_le_bytes())?;
+        out.write_all(&self.total_tokens.to_le_bytes())?;
+        out.write_all(&self.total_bigram_types.to_le_bytes())?;
+        out.write_all(&(words.len() as u32).to_le_bytes())?;
+        for (w, id) in words {
+            let s = self.stats[*id as usize];
+            let bytes = w.as_bytes();
+            out.write_all(&[bytes.len().min(255) as u8])?;
+            out.write_all(&bytes[..bytes.len().min(255)])?;
+            for v in [s.count, s.followers, s.predecessors] {
+                out.write_all(&v.to_le_bytes())?;
+            }
+        }
+        let mut bigrams: Vec<(&u64, &u32)> = self.bigrams.iter().collect();
+        bigrams.sort();
+        out.write_all(&(bigrams.len() as u32).to_le_bytes())?;
+        for (k, c) in bigrams {
+            out.write_all(&k.to_le_bytes())?;
+            out.write_all(&c.to_le_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Reads a model written by [`FluencyModel::write`].
+    pub fn read(bytes: &[u8]) -> Result<Self, Error> {
+        let mut r = Reader { bytes, pos: 0 };
+        if r.take(4)? != MAGIC {
+            return Err(Error::Model("fluency model: not an mtlint fluency model (bad magic)".into()));
+        }
+        let version = r.u32()?;
+        if version != FORMAT_VERSION {
+            return Err(Error::Model(format!("fluency model: format version {version}, this build reads {FORMAT_VERSION}")));
+        }
+        let total_tokens = r.u64()?;
+        let total_bigram_types = r.u64()?;
+        let n_words = r.u32()? as usize;
+        let mut vocab = FxHashMap::default();
+        vocab.reserve(n_words);
+        let mut stats = Vec::with_capacity(n_words);
+        for id in 0..n_words {
+            let len = r.take(1)?[0] as usize;
+            let word = std::str::from_utf8(r.take(len)?).map_err(|_| Error::Model("fluency model: a word is not UTF-8".into()))?;
+            vocab.insert(word.to_string(), id as u32);
+            stats.push(WordStats { count: r.u32()?, followers: r.u32()?, predecessors: r.u32()? });
+        }
+        if n_words < SPECIALS.len() {
+            return Err(Error::Model("fluency model: vocabulary is missing its special tokens".into()));
+        }
+        let n_bigrams = r.u32()? as usize;
+        let mut bigrams = FxHashMap::default();
+        bigrams.reserve(n_bigrams);
+        for _ in 0..n_bigrams {
+            let k = r.u64()?;
+            let c = r.u32()?;
+            if (k >> 32) as usize >= n_words || (k & 0xffff_ffff) as usize >= n_words {
+                return Err(Error::Model("fluency model: a bigram names an unknown word".into()));
+            }
+            bigrams.insert(k, c);
+        }
+        Ok(FluencyModel { vocab, stats, bigrams, total_tokens, total_bigram_types })
+    }
+
+    pub fn vocabulary_size(&self) -> usize {
+        self.vocab.len()
+    }
+}
+
+struct Reader<'b> {
+    bytes: &'b [u8],
+    pos: usize,
+}
+
+impl<'b> Reader<'b> {
+    fn take(&mut self, n: usize) -> Result<&'b [u8], Error> {
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len());
+        let end = end.ok_or_else(|| Error::Model("fluency model: file is truncated".into()))?;
+        let s = &self.bytes[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    fn u32(&mut self) -> Result<u32, Error> {
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
+    }
+    fn u64(&mut self) -> Result<u64, Error> {
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
+    }
+}
+
+/// The embedded default fluency model.
+pub fn default_model() -> &'static FluencyModel {
+    static MODEL: OnceLock<FluencyModel> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        FluencyModel::read(include_bytes!("../models/fluency.bin")).expect("the embedded fluency model is valid (checked by tests)")
+    })
+}
+
+/// Unusual collocations: two common words side by side that human English never puts together.
+pub struct Collocations<'m> {
+    model: &'m FluencyModel,
+    /// Both words must be at least this frequent in the training text.
+    pub min_word_count: u32,
+    /// The pair's expected count under independence must reach this for its absence to be telling.
+    pub min_expected: f32,
+}
+
+impl Default for Collocations<'static> {
+    fn default() -> Self {
+        Collocations::new(default_model())
+    }
+}
+
+impl<'m> Collocations<'m> {
+    pub fn new(model: &'m FluencyModel) -> Self {
+        Collocations { model, min_word_count: 30, min_expected: 1.5 }
+    }
+}
+
+/// Words too grammatical to make a collocation.
+fn is_function_word(w: &str) -> bool {
+    crate::features::FUNCTION_WORDS.contains(&w)
+}
+
+impl Detector for Collocations<'_> {
+    fn family(&self) -> Family {
+        Family::Collocation
+    }
+
+    fn description(&self) -> &'static str {
+        "pairs of common content words that the human-English fluency model never saw together"
+    }
+
+    fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
+        let m = self.model;
+        let total = m.total_tokens.max(1) as f32;
+        let mut prev: Option<(&Token, Cow<'_, str>, u32)> = None;
+        for (t, text) in lm_tokens(doc, &doc.sentences[index].tokens) {
+            let id = m.id(&text);
+            if let Some((pt, ptext, pid)) = prev.take() {
+                let adjacent = doc.text[pt.span.end..t.span.start].trim().is_empty();
+                let content = !is_function_word(&ptext) && !is_function_word(&text) && id > UNK && pid > UNK;
+                let capitalised = doc.tok(t).chars().next().is_some_and(char::is_uppercase)
+                    || doc.tok(pt).chars().next().is_some_and(char::is_uppercase);
+                if adjacent && content && !capitalised {
+                    let (ca, cb) = (m.count(pid), m.count(id));
+                    let expected = ca as f32 * cb as f32 / total;
+                    if ca >= self.min_word_count && cb >= self.min_word_count && expected >= self.min_expected && m.bigram_count(pid, id) == 0 {
+                        out.push(Finding::new(
+                            Family::Collocation,
+                            "unusual-collocation",
+                            pt.span.start,
+                            t.span.end,
+                            format!(
+                                "\"{} {}\" is an unusual collocation: both words are common in human English, but never together (expected {:.0} times)",
+                                doc.tok(pt),
+                                doc.tok(t),
+                                expected
+                            ),
+                        ));
+                    }
+                }
+            }
+            prev = Some((t, text, id));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> FluencyModel {
+        let text = "the company said the attack failed\nthe company said it would invest\nthe attack on the company failed\n".repeat(5);
+        FluencyModel::train(text.as_bytes(), |_| {}).unwrap()
+    }
+
+    #[test]
+    fn seen_text_is_more_fluent_than_scrambled_text() {
+        let m = tiny();
+        let good = Document::new("The company said the attack failed.");
+        let bad = Document::new("Failed attack the said company the.");
+        assert!(m.score(&good, 0).mean_logprob > m.score(&bad, 0).mean_logprob);
+        assert_eq!(m.score(&good, 0).unseen_bigram_rate, 0.0);
+        assert!(m.score(&bad, 0).unseen_bigram_rate > 0.5);
+    }
+
+    #[test]
+    fn write_read_round_trip_is_exact() {
+        let m = tiny();
+        let mut bytes = Vec::new();
+        m.write(&mut bytes).unwrap();
+        let back = FluencyModel::read(&bytes).unwrap();
+        let mut again = Vec::new();
+        back.write(&mut again).unwrap();
+        assert_eq!(bytes, again);
+        let doc = Document::new("The attack said it would fail.");
+        assert_eq!(m.score(&doc, 0), back.score(&doc, 0));
+    }
+
+    #[test]
+    fn truncated_or_foreign_files_are_refused() {
+        let m = tiny();
+        let mut bytes = Vec::new();
+        m.write(&mut bytes).unwrap();
+        assert!(FluencyModel::read(&bytes[..bytes.len() - 3]).is_err());
+        assert!(FluencyModel::read(b"JUNKJUNK").is_err());
+    }
+
+    #[test]
+    fn embedded_model_loads_and_knows_news_words() {
+        let m = default_model();
+        assert!(m.vocabulary_size() > 10_000);
+        let doc = Document::new("The government said on Tuesday that it would raise taxes.");
+        let s = m.score(&doc, 0);
+        assert!(s.oov_rate < 0.1, "{s:?}");
+    }
+
+    #[test]
+    fn flags_common_words_never_seen_together() {
+        let m = tiny();
+        let detector = Collocations { model: &m, min_word_count: 5, min_expected: 0.5 };
+        let found = crate::detect::testutil::run(&detector, "The attack company failed.");
+        assert_eq!(found, vec![("collocation/unusual-collocation".to_string(), "attack company".to_string())]);
+        assert!(crate::detect::testutil::run(&detector, "The company said the attack failed.").is_empty());
+    }
+}

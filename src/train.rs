@@ -1,0 +1,363 @@
+//! Training: labelled records -> features -> standardised, class-balanced linfa logistic regression ->
+//! Platt calibration on held-out groups -> a versioned [`Model`].
+//!
+//! Everything is deterministic: records are ordered and subsampled by a hash of their text and group, so
+//! the same data and options give a byte-identical model file. Records of one group (a source line, a
+//! document, a book) never straddle the fit and calibration parts.
+
+use crate::document::Document;
+use crate::error::Error;
+use crate::features::{feature_names, FeatureExtractor, FEATURE_SET_VERSION};
+use crate::metrics::roc_auc;
+use crate::model::{Model, MODEL_FORMAT, MODEL_FORMAT_VERSION};
+use crate::profile::ProfileTable;
+use linfa::prelude::*;
+use linfa_logistic::LogisticRegression;
+use ndarray::{Array1, Array2};
+use serde::Deserialize;
+use std::io::BufRead;
+
+/// A labelled training or evaluation record.
+#[derive(Debug, Clone)]
+pub struct LabelledRecord {
+    pub text: String,
+    /// true = machine-translated.
+    pub label: bool,
+    pub group: String,
+    /// The whole JSON object, for breakdowns by any field.
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Field names of labelled JSONL.
+#[derive(Debug, Clone)]
+pub struct LabelFields {
+    pub text: String,
+    pub label: String,
+    pub group: String,
+}
+
+impl Default for LabelFields {
+    fn default() -> Self {
+        LabelFields { text: "text".into(), label: "label".into(), group: "group".into() }
+    }
+}
+
+fn parse_label(v: &serde_json::Value) -> Option<bool> {
+    match v {
+        serde_json::Value::String(s) => match s.to_ascii_lowercase().as_str() {
+            "mt" | "1" | "machine" | "true" => Some(true),
+            "human" | "0" | "false" => Some(false),
+            _ => None,
+        },
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(1) => Some(true),
+            Some(0) => Some(false),
+            _ => None,
+        },
+        serde_json::Value::Bool(b) => Some(*b),
+        _ => None,
+    }
+}
+
+/// Reads labelled JSONL; a malformed record is an error naming `source:LINE`.
+pub fn read_labelled<R: BufRead>(reader: R, source: &str, fields: &LabelFields) -> Result<Vec<LabelledRecord>, Error> {
+    let mut out = Vec::new();
+    for (i, line) in reader.lines().enumerate() {
+        let location = format!("{source}:{}", i + 1);
+        let line = line.map_err(|e| Error::io(location.clone(), e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record = |message: String| Error::Record { location: location.clone(), message };
+        #[derive(Deserialize)]
+        struct Raw(serde_json::Map<String, serde_json::Value>);
+        let Raw(obj) = serde_json::from_str(&line).map_err(|e| record(format!("not a JSON object: {e}")))?;
+        let text = obj
+            .get(&fields.text)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| record(format!("missing string field \"{}\"", fields.text)))?
+            .to_string();
+        let label = obj
+            .get(&fields.label)
+            .and_then(parse_label)
+            .ok_or_else(|| record(format!("field \"{}\" must be \"mt\"/\"human\" or 1/0", fields.label)))?;
+        let group = match obj.get(&fields.group) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(v) if !v.is_null() => v.to_string(),
+            _ => location.clone(), // no group: each record is its own
+        };
+        out.push(LabelledRecord { text, label, group, fields: obj });
+    }
+    Ok(out)
+}
+
+/// FNV-1a, for deterministic hashing independent of the platform and Rust version.
+pub fn stable_hash(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for p in parts {
+        for b in p.bytes().chain([0xff]) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    }
+    h
+}
+
+/// Training options.
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    /// Share of groups held out for calibration (0..1).
+    pub calibration_share: f64,
+    /// L2 regularisation strength.
+    pub alpha: f64,
+    pub max_iterations: u64,
+    /// Records per class at most, after balancing.
+    pub max_per_class: usize,
+    /// Balance the classes within each value of this field (e.g. a domain), so the model cannot learn the
+    /// field as the label; `None` balances over all records.
+    pub balance_by: Option<String>,
+    /// n-grams seen fewer times are left out of the profile table.
+    pub profile_min_count: u32,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            calibration_share: 0.2,
+            alpha: 1.0,
+            max_iterations: 300,
+            max_per_class: 40_000,
+            balance_by: None,
+            profile_min_count: 3,
+        }
+    }
+}
+
+/// The features of a record's text, treated as one sentence.
+pub fn record_features(fx: &FeatureExtractor, profile: &ProfileTable, text: &str) -> Vec<f32> {
+    let doc = Document::single_sentence(text);
+    fx.extract(&doc, 0, profile).0
+}
+
+fn stratum(r: &LabelledRecord, field: Option<&str>) -> String {
+    match field.and_then(|f| r.fields.get(f)) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    }
+}
+
+/// Balanced, deterministic subsample: within each stratum as many records of each class, then at most
+/// `max_per_class` of each class overall.
+fn balance<'r>(records: Vec<&'r LabelledRecord>, max_per_class: usize, by: Option<&str>) -> Vec<&'r LabelledRecord> {
+    let key = |r: &&LabelledRecord| stable_hash(&[&r.group, &r.text]);
+    let mut strata: std::collections::BTreeMap<String, (Vec<&LabelledRecord>, Vec<&LabelledRecord>)> = Default::default();
+    for r in records {
+        let entry = strata.entry(stratum(r, by)).or_default();
+        if r.label { entry.0.push(r) } else { entry.1.push(r) }
+    }
+    let (mut pos, mut neg) = (Vec::new(), Vec::new());
+    for (_, (mut p, mut n)) in strata {
+        p.sort_by_key(key);
+        n.sort_by_key(key);
+        let k = p.len().min(n.len());
+        pos.extend(p.into_iter().take(k));
+        neg.extend(n.into_iter().take(k));
+    }
+    pos.sort_by_key(key);
+    neg.sort_by_key(key);
+    pos.truncate(max_per_class);
+    neg.truncate(max_per_class);
+    pos.extend(neg);
+    pos.sort_by_key(key);
+    pos
+}
+
+fn matrix(rows: &[Vec<f32>]) -> Array2<f64> {
+    let cols = rows.first().map_or(0, Vec::len);
+    Array2::from_shape_fn((rows.len(), cols), |(i, j)| rows[i][j] as f64)
+}
+
+/// The weights and intercept of a fitted model, oriented so that a positive logit means machine-translated.
+/// (linfa labels as "positive" the more frequent class, or the first one seen on a tie, not the larger value.)
+fn toward_mt(fitted: &linfa_logistic::FittedLogisticRegression<f64, usize>) -> (Vec<f64>, f64) {
+    let sign = if fitted.labels().pos.class == 1 { 1.0 } else { -1.0 };
+    (fitted.params().iter().map(|w| sign * w).collect(), sign * fitted.intercept())
+}
+
+/// Learns a profile table from `records`, weighting each (stratum, label) cell to the same total weight.
+fn profile_table(records: &[&LabelledRecord], by: Option<&str>, min_count: u32) -> ProfileTable {
+    let mut cells: std::collections::HashMap<(String, bool), usize> = Default::default();
+    for r in records {
+        *cells.entry((stratum(r, by), r.label)).or_default() += 1;
+    }
+    let weight = |r: &LabelledRecord| 1000.0 / cells[&(stratum(r, by), r.label)] as f64;
+    ProfileTable::train(records.iter().map(|r| (r.text.as_str(), r.label, weight(r))), min_count)
+}
+
+/// Fits a model on `records`. `progress` receives human-readable progress lines.
+pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: impl FnMut(&str)) -> Result<Model, Error> {
+    let fx = FeatureExtractor::default();
+    let by = options.balance_by.as_deref();
+    let is_calibration = |r: &LabelledRecord| {
+        (stable_hash(&["calibration", &r.group]) % 10_000) as f64 / 10_000.0 < options.calibration_share
+    };
+    let (calib, all_fit): (Vec<&LabelledRecord>, Vec<&LabelledRecord>) = records.iter().partition(|r| is_calibration(r));
+    // Only strata that hold both classes can teach the difference between them.
+    let both: std::collections::HashSet<String> = {
+        let mut seen: std::collections::HashMap<String, [bool; 2]> = Default::default();
+        for r in &all_fit {
+            seen.entry(stratum(r, by)).or_default()[r.label as usize] = true;
+        }
+        seen.into_iter().filter(|(_, s)| s[0] && s[1]).map(|(k, _)| k).collect()
+    };
+    let all_fit: Vec<&LabelledRecord> = all_fit.into_iter().filter(|r| both.contains(&stratum(r, by))).collect();
+    let fit = balance(all_fit.clone(), options.max_per_class, by);
+    let calib = balance(calib, options.max_per_class / 4, by);
+    if fit.len() < 10 || calib.len() < 4 {
+        return Err(Error::Training(format!(
+            "too few records of both classes: {} to fit and {} to calibrate after balancing (need both \"mt\" and \"human\" records, in several groups)",
+            fit.len(),
+            calib.len()
+        )));
+    }
+
+    // The profile table is learned from the fit part. Its features for the fit records themselves come
+    // from a table trained on the other half of the groups (cross-fitting), so the weights learn how much
+    // to trust the profile on unseen text, not on text it memorised.
+    progress(&format!("learning the n-gram profile from {} records (2-fold cross-fitting)", all_fit.len()));
+    let fold = |r: &LabelledRecord| stable_hash(&["fold", &r.group]) % 2;
+    let fold_tables: Vec<ProfileTable> = (0..2)
+        .map(|k| {
+            let part: Vec<&LabelledRecord> = all_fit.iter().copied().filter(|r| fold(r) != k).collect();
+            profile_table(&part, by, options.profile_min_count)
+        })
+        .collect();
+    let profile = profile_table(&all_fit, by, options.profile_min_count);
+
+    progress(&format!("featurising {} fit + {} calibration records", fit.len(), calib.len()));
+    let fit_x: Vec<Vec<f32>> = fit.iter().map(|r| record_features(&fx, &fold_tables[fold(r) as usize], &r.text)).collect();
+    let calib_x: Vec<Vec<f32>> = calib.iter().map(|r| record_features(&fx, &profile, &r.text)).collect();
+
+    let names = feature_names();
+    let n = names.len();
+    let rows = fit_x.len() as f64;
+    // Finding counts stay in their own units (a weight is then the log-odds of one more finding, and L2
+    // regularisation restrains rare rules); the statistics are standardised.
+    let is_finding: Vec<bool> = names.iter().map(|f| f.starts_with("findings.")).collect();
+    let means: Vec<f64> = (0..n)
+        .map(|j| if is_finding[j] { 0.0 } else { fit_x.iter().map(|r| r[j] as f64).sum::<f64>() / rows })
+        .collect();
+    let stds: Vec<f64> = (0..n)
+        .map(|j| {
+            let var = fit_x.iter().map(|r| (r[j] as f64 - means[j]).powi(2)).sum::<f64>() / rows;
+            if is_finding[j] || var.sqrt() <= 1e-9 { 1.0 } else { var.sqrt() }
+        })
+        .collect();
+    let mut x = matrix(&fit_x);
+    for mut row in x.rows_mut() {
+        for j in 0..n {
+            row[j] = (row[j] - means[j]) / stds[j];
+        }
+    }
+    let y: Array1<usize> = fit.iter().map(|r| r.label as usize).collect();
+    // A finding is evidence of machine translation by construction: the model may ignore a rule family
+    // (weight 0) but never count it as evidence of human writing. Negative finding weights are fixed at
+    // zero and the model refitted until none is left.
+    let mut excluded = vec![false; n];
+    let (weights, intercept) = loop {
+        let mut xr = x.clone();
+        for j in (0..n).filter(|&j| excluded[j]) {
+            xr.column_mut(j).fill(0.0);
+        }
+        progress(&format!("fitting logistic regression on {} x {}", xr.nrows(), xr.ncols() - excluded.iter().filter(|e| **e).count()));
+        let fitted = LogisticRegression::default()
+            .alpha(options.alpha)
+            .max_iterations(options.max_iterations)
+            .fit(&Dataset::new(xr, y.clone()))
+            .map_err(|e| Error::Training(format!("logistic regression did not fit: {e}")))?;
+        let (mut w, b) = toward_mt(&fitted);
+        for j in (0..n).filter(|&j| excluded[j]) {
+            w[j] = 0.0;
+        }
+        let negative: Vec<usize> = (0..n).filter(|&j| is_finding[j] && w[j] < 0.0).collect();
+        if negative.is_empty() {
+            break (w, b);
+        }
+        for j in negative {
+            progress(&format!("{} had a negative weight: fixed at 0", names[j]));
+            excluded[j] = true;
+        }
+    };
+
+    // Platt scaling on the held-out calibration groups.
+    let raw = |row: &[f32]| -> f64 {
+        intercept + (0..n).map(|j| weights[j] * ((row[j] as f64 - means[j]) / stds[j])).sum::<f64>()
+    };
+    let calib_z: Vec<f64> = calib_x.iter().map(|r| raw(r)).collect();
+    let calib_y: Vec<bool> = calib.iter().map(|r| r.label).collect();
+    let z = Array2::from_shape_fn((calib_z.len(), 1), |(i, _)| calib_z[i]);
+    let platt = LogisticRegression::default()
+        .alpha(1e-4)
+        .max_iterations(200)
+        .fit(&Dataset::new(z, calib_y.iter().map(|l| *l as usize).collect::<Array1<usize>>()))
+        .map_err(|e| Error::Training(format!("calibration did not fit: {e}")))?;
+    let (platt_weights, calibration_offset) = toward_mt(&platt);
+    let calibration_scale = platt_weights[0];
+    let calib_auc = roc_auc(&calib_z, &calib_y).unwrap_or(f64::NAN);
+    let fit_y: Vec<bool> = fit.iter().map(|r| r.label).collect();
+    let fit_auc = roc_auc(&fit_x.iter().map(|r| raw(r)).collect::<Vec<_>>(), &fit_y).unwrap_or(f64::NAN);
+    progress(&format!("ROC-AUC: {fit_auc:.4} on the fit part (cross-fitted), {calib_auc:.4} on held-out calibration groups"));
+
+    let round = |x: f64| (x * 1e9).round() / 1e9; // stable text across platforms
+    let model = Model {
+        format: MODEL_FORMAT.into(),
+        format_version: MODEL_FORMAT_VERSION,
+        feature_set_version: FEATURE_SET_VERSION,
+        feature_names: names,
+        means: means.into_iter().map(round).collect(),
+        stds: stds.into_iter().map(round).collect(),
+        weights: weights.into_iter().map(round).collect(),
+        intercept: round(intercept),
+        calibration_scale: round(calibration_scale),
+        calibration_offset: round(calibration_offset),
+        threshold: 0.5,
+        profile,
+        training: serde_json::json!({
+            "records": records.len(),
+            "fit_records": fit.len(),
+            "calibration_records": calib.len(),
+            "balance_by": options.balance_by,
+            "data_digest": format!("{:016x}", stable_hash(&records.iter().map(|r| r.text.as_str()).collect::<Vec<_>>())),
+            "alpha": options.alpha,
+            "validation": { "fit_roc_auc": round(fit_auc), "calibration_roc_auc": round(calib_auc) },
+        }),
+    };
+    model.validate()?;
+    Ok(model)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_labels_in_all_forms_and_names_bad_lines() {
+        let input = "{\"text\":\"a\",\"label\":\"mt\",\"group\":\"g1\"}\n\n{\"text\":\"b\",\"label\":0}\n";
+        let recs = read_labelled(input.as_bytes(), "x.jsonl", &LabelFields::default()).unwrap();
+        assert_eq!(recs.len(), 2);
+        assert!(recs[0].label && !recs[1].label);
+        assert_eq!(recs[1].group, "x.jsonl:3");
+        let bad = "{\"text\":\"a\",\"label\":\"mt\"}\n{\"text\":\"b\",\"label\":\"maybe\"}\n";
+        let err = read_labelled(bad.as_bytes(), "x.jsonl", &LabelFields::default()).unwrap_err().to_string();
+        assert!(err.starts_with("x.jsonl:2:"), "{err}");
+        let err = read_labelled("{oops\n".as_bytes(), "y.jsonl", &LabelFields::default()).unwrap_err().to_string();
+        assert!(err.starts_with("y.jsonl:1:"), "{err}");
+    }
+
+    #[test]
+    fn stable_hash_is_stable() {
+        assert_eq!(stable_hash(&["a", "b"]), stable_hash(&["a", "b"]));
+        assert_ne!(stable_hash(&["ab"]), stable_hash(&["a", "b"]));
+    }
+}
