@@ -11,16 +11,17 @@ fn main() {
     let recs = read_labelled(BufReader::new(file), &args[1], &LabelFields::default()).expect("records");
     let fx = FeatureExtractor::default();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    writeln!(out, "label\tkind\t{}", feature_names().join("\t")).unwrap();
+    writeln!(out, "label\tkind\tgroup\tdomain\t{}", feature_names().join("\t")).unwrap();
     let mut n = 0;
     for (i, r) in recs.iter().enumerate() {
-        if r.fields.get("split").and_then(|v| v.as_str()) != Some(args[2].as_str()) || i % 4 != 0 {
+        if r.fields.get("split").and_then(|v| v.as_str()) != Some(args[2].as_str()) || i % 2 != 0 {
             continue;
         }
-        let v = record_features(&fx, &mtlint::profile::ProfileTable::default(), &r.text);
+        let v = record_features(&fx, &mtlint::model::default_model().profile, &r.text);
         let kind = r.fields.get("kind").and_then(|v| v.as_str()).unwrap_or("");
         let cols: Vec<String> = v.iter().map(|x| x.to_string()).collect();
-        writeln!(out, "{}\t{}\t{}", r.label as u8, kind, cols.join("\t")).unwrap();
+        let domain = r.fields.get("domain").and_then(|v| v.as_str()).unwrap_or("");
+        writeln!(out, "{}\t{}\t{}\t{}\t{}", r.label as u8, kind, r.group, domain, cols.join("\t")).unwrap();
         n += 1;
         if n >= max { break; }
     }

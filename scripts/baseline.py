@@ -170,6 +170,16 @@ def evaluate(args):
             auc, n_pos, n_neg = contrast(rs, ss, pos, neg)
             if auc is not None:
                 by_source[src][name] = {"auc": auc, "n_pos": n_pos, "n_neg": n_neg}
+    # per-domain breakdown ("news" pools WMT21 and WMT22: the README's WMT figure)
+    by_domain = collections.defaultdict(dict)
+    for dom in sorted(set(r.get("domain", "?") for r in test)):
+        sub = [(r, s) for r, s in zip(test, scores) if r.get("domain", "?") == dom]
+        rs, ss = [r for r, _ in sub], [s for _, s in sub]
+        for name, spec in CONTRASTS.items():
+            pos, neg = (None, None) if spec is None else spec
+            auc, n_pos, n_neg = contrast(rs, ss, pos, neg)
+            if auc is not None:
+                by_domain[dom][name] = {"auc": auc, "n_pos": n_pos, "n_neg": n_neg}
     y_all = np.array([1 if r["label"] == "mt" else 0 for r in test])
     acc = float(((scores > 0).astype(int) == y_all).mean())
 
@@ -180,6 +190,7 @@ def evaluate(args):
     out = dict(result)
     out["details"] = details
     out["by_source"] = dict(by_source)
+    out["by_domain"] = dict(by_domain)
     out["accuracy_all_at_0"] = round(acc, 4)
     out["train"] = {
         "records": len(train),

@@ -107,9 +107,13 @@ enum Command {
         /// Records per class at most after balancing.
         #[arg(long, default_value_t = 40_000)]
         max_per_class: usize,
-        /// L2 regularisation strength.
-        #[arg(long, default_value_t = 1.0)]
+        /// L2 regularisation strength (on the summed log-loss).
+        #[arg(long, default_value_t = 0.01)]
         alpha: f64,
+        /// The domain the model is for (e.g. domain=news): the n-gram profile and the weights of the
+        /// statistics are learned from it alone; other records teach only the weights of the findings.
+        #[arg(long, value_name = "FIELD=VALUE")]
+        target: Option<String>,
         /// Balance mt/human within each value of this field (e.g. "domain"), so that the field is not
         /// learned as the label.
         #[arg(long)]
@@ -209,11 +213,12 @@ fn run() -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Train { data, out, text_field, label_field, group_field, split, filters, exclude, max_per_class, alpha, balance_by } => {
+        Command::Train { data, out, text_field, label_field, group_field, split, filters, exclude, max_per_class, alpha, target, balance_by } => {
             let fields = LabelFields { text: text_field, label: label_field, group: group_field };
             let records = read_all_labelled(&data, &fields, split.as_deref(), &filters, &exclude)?;
             eprintln!("mtlint train: {} records", records.len());
-            let options = TrainOptions { max_per_class, alpha, balance_by, ..TrainOptions::default() };
+            let target = parse_conditions("--target", &target.into_iter().collect::<Vec<_>>())?.pop();
+            let options = TrainOptions { max_per_class, alpha, balance_by, target, ..TrainOptions::default() };
             let mut model = train(&records, &options, |line| eprintln!("mtlint train: {line}"))?;
             if let serde_json::Value::Object(map) = &mut model.training {
                 map.insert("data".into(), serde_json::json!(data));

@@ -118,17 +118,23 @@ pub struct TrainOptions {
     pub balance_by: Option<String>,
     /// n-grams seen fewer times are left out of the profile table.
     pub profile_min_count: u32,
+    /// The domain the model is for, as (field, value), e.g. ("domain", "news"). When set, the profile table
+    /// and the weights of the statistical features are learned from target-domain records only; records
+    /// of other domains still teach the weights of the findings (artifact rules are domain-independent
+    /// evidence), through a training-only indicator column that absorbs their base rate.
+    pub target: Option<(String, String)>,
 }
 
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
             calibration_share: 0.2,
-            alpha: 1.0,
+            alpha: 0.01,
             max_iterations: 300,
             max_per_class: 40_000,
             balance_by: None,
             profile_min_count: 3,
+            target: None,
         }
     }
 }
@@ -225,19 +231,23 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
     // The profile table is learned from the fit part. Its features for the fit records themselves come
     // from a table trained on the other half of the groups (cross-fitting), so the weights learn how much
     // to trust the profile on unseen text, not on text it memorised.
-    progress(&format!("learning the n-gram profile from {} records (2-fold cross-fitting)", all_fit.len()));
+    let in_target = |r: &LabelledRecord| match &options.target {
+        None => true,
+        Some((field, value)) => stratum(r, Some(field)) == *value,
+    };
+    let profile_source: Vec<&LabelledRecord> = all_fit.iter().copied().filter(|r| in_target(r)).collect();
+    progress(&format!("learning the n-gram profile from {} records (2-fold cross-fitting)", profile_source.len()));
     let fold = |r: &LabelledRecord| stable_hash(&["fold", &r.group]) % 2;
     let fold_tables: Vec<ProfileTable> = (0..2)
         .map(|k| {
-            let part: Vec<&LabelledRecord> = all_fit.iter().copied().filter(|r| fold(r) != k).collect();
+            let part: Vec<&LabelledRecord> = profile_source.iter().copied().filter(|r| fold(r) != k).collect();
             profile_table(&part, by, options.profile_min_count)
         })
         .collect();
-    let profile = profile_table(&all_fit, by, options.profile_min_count);
+    let profile = profile_table(&profile_source, by, options.profile_min_count);
 
     progress(&format!("featurising {} fit + {} calibration records", fit.len(), calib.len()));
     let fit_x: Vec<Vec<f32>> = fit.iter().map(|r| record_features(&fx, &fold_tables[fold(r) as usize], &r.text)).collect();
-    let calib_x: Vec<Vec<f32>> = calib.iter().map(|r| record_features(&fx, &profile, &r.text)).collect();
 
     let names = feature_names();
     let n = names.len();
@@ -260,14 +270,29 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
             row[j] = (row[j] - means[j]) / stds[j];
         }
     }
+    // Domain adaptation: outside the target domain only the findings speak; an extra column (not part of
+    // the saved model, where it is always 0) gives those records their own base rate.
+    let outside: Vec<bool> = fit.iter().map(|r| !in_target(r)).collect();
+    let adapt = options.target.is_some() && outside.iter().any(|o| *o);
+    if adapt {
+        for (i, mut row) in x.rows_mut().into_iter().enumerate() {
+            if outside[i] {
+                for j in (0..n).filter(|&j| !is_finding[j]) {
+                    row[j] = 0.0;
+                }
+            }
+        }
+        let indicator = Array2::from_shape_fn((x.nrows(), 1), |(i, _)| if outside[i] { 1.0 } else { 0.0 });
+        x = ndarray::concatenate![ndarray::Axis(1), x, indicator];
+    }
+    let mut excluded = vec![false; x.ncols()];
     let y: Array1<usize> = fit.iter().map(|r| r.label as usize).collect();
     // A finding is evidence of machine translation by construction: the model may ignore a rule family
     // (weight 0) but never count it as evidence of human writing. Negative finding weights are fixed at
     // zero and the model refitted until none is left.
-    let mut excluded = vec![false; n];
     let (weights, intercept) = loop {
         let mut xr = x.clone();
-        for j in (0..n).filter(|&j| excluded[j]) {
+        for j in (0..xr.ncols()).filter(|&j| excluded[j]) {
             xr.column_mut(j).fill(0.0);
         }
         progress(&format!("fitting logistic regression on {} x {}", xr.nrows(), xr.ncols() - excluded.iter().filter(|e| **e).count()));
@@ -277,9 +302,10 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
             .fit(&Dataset::new(xr, y.clone()))
             .map_err(|e| Error::Training(format!("logistic regression did not fit: {e}")))?;
         let (mut w, b) = toward_mt(&fitted);
-        for j in (0..n).filter(|&j| excluded[j]) {
+        for j in (0..w.len()).filter(|&j| excluded[j]) {
             w[j] = 0.0;
         }
+        w.truncate(n); // drop the training-only domain indicator
         let negative: Vec<usize> = (0..n).filter(|&j| is_finding[j] && w[j] < 0.0).collect();
         if negative.is_empty() {
             break (w, b);
@@ -290,7 +316,12 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         }
     };
 
-    // Platt scaling on the held-out calibration groups.
+    // Platt scaling on the held-out calibration groups of the target domain.
+    let calib: Vec<&LabelledRecord> = calib.into_iter().filter(|r| in_target(r)).collect();
+    if calib.iter().filter(|r| r.label).count() < 2 || calib.iter().filter(|r| !r.label).count() < 2 {
+        return Err(Error::Training("too few calibration records of both classes in the target domain".into()));
+    }
+    let calib_x: Vec<Vec<f32>> = calib.iter().map(|r| record_features(&fx, &profile, &r.text)).collect();
     let raw = |row: &[f32]| -> f64 {
         intercept + (0..n).map(|j| weights[j] * ((row[j] as f64 - means[j]) / stds[j])).sum::<f64>()
     };
@@ -305,9 +336,13 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
     let (platt_weights, calibration_offset) = toward_mt(&platt);
     let calibration_scale = platt_weights[0];
     let calib_auc = roc_auc(&calib_z, &calib_y).unwrap_or(f64::NAN);
-    let fit_y: Vec<bool> = fit.iter().map(|r| r.label).collect();
-    let fit_auc = roc_auc(&fit_x.iter().map(|r| raw(r)).collect::<Vec<_>>(), &fit_y).unwrap_or(f64::NAN);
-    progress(&format!("ROC-AUC: {fit_auc:.4} on the fit part (cross-fitted), {calib_auc:.4} on held-out calibration groups"));
+    let target_fit: Vec<usize> = (0..fit.len()).filter(|&i| in_target(fit[i])).collect();
+    let fit_y: Vec<bool> = target_fit.iter().map(|&i| fit[i].label).collect();
+    let fit_z: Vec<f64> = target_fit.iter().map(|&i| raw(&fit_x[i])).collect();
+    let fit_auc = roc_auc(&fit_z, &fit_y).unwrap_or(f64::NAN);
+    progress(&format!(
+        "ROC-AUC in the target domain: {fit_auc:.4} on the fit part (profile cross-fitted), {calib_auc:.4} on held-out calibration groups"
+    ));
 
     let round = |x: f64| (x * 1e9).round() / 1e9; // stable text across platforms
     let model = Model {
@@ -328,6 +363,7 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
             "fit_records": fit.len(),
             "calibration_records": calib.len(),
             "balance_by": options.balance_by,
+            "target": options.target.as_ref().map(|(k, v)| format!("{k}={v}")),
             "data_digest": format!("{:016x}", stable_hash(&records.iter().map(|r| r.text.as_str()).collect::<Vec<_>>())),
             "alpha": options.alpha,
             "validation": { "fit_roc_auc": round(fit_auc), "calibration_roc_auc": round(calib_auc) },

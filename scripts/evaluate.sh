@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Produces every accuracy figure in the README, from the rebuilt data (data/README.md) and the built
+# binary, into data/build/eval/ (and prints them). Held-out = the corpus's test split (by group).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=data/build/eval
+mkdir -p "$out"
+cargo build --release --quiet
+bin=./target/release/mtlint
+corpus=data/build/corpus.jsonl
+# 1. WMT (news): neural MT vs original English, held-out test split (the issue's figure).
+$bin eval --data $corpus --split test --where domain=news --exclude kind=reference --by source --format json > $out/wmt_mt_vs_original.json
+# 2. Every test record, broken down by kind (nmt, rbmt / original, reference).
+$bin eval --data $corpus --split test --by kind --format json > $out/by_kind.json
+# 3. The seed articles against gold.tsv.
+python3 scripts/seed_report.py --json > $out/seeds.json
+# 4. The generic baseline on the same split (char 1-5-gram TF-IDF + logistic regression).
+python3 scripts/baseline.py --train-kinds original,nmt,rbmt --out $out/baseline.json > $out/baseline.log
+python3 - "$out" <<'PY'
+import json, sys
+d = sys.argv[1]
+w = json.load(open(f"{d}/wmt_mt_vs_original.json"))
+k = json.load(open(f"{d}/by_kind.json"))
+s = json.load(open(f"{d}/seeds.json"))
+b = json.load(open(f"{d}/baseline.json"))
+kind = {(c["mt"], c["human"]): c["roc_auc"] for c in k["breakdown"]}
+bn = b["by_domain"]["news"]
+print("| figure (sentence-level ROC-AUC, held-out test split) | mtlint | baseline |")
+print("|---|---|---|")
+print(f"| WMT21+22 news: neural MT vs original English | {w['roc_auc']:.3f} | {bn['mt_vs_original']['auc']:.3f} |")
+print(f"| all test records: neural MT vs original English (news + SOTU, Moby Dick, Bible) | {kind[('nmt','original')]:.3f} | {b['mt_vs_original']:.3f} |")
+print(f"| neural MT vs human translation (WMT references) | {kind[('nmt','reference')]:.3f} | {b['mt_vs_human_translation']:.3f} |")
+print(f"| Apertium round trips vs original English | {kind[('rbmt','original')]:.3f} | {b['rbmt_vs_original']:.3f} |")
+print()
+print(f"seeds: sentence ROC-AUC {s['sentence_roc_auc']:.3f} over {s['labelled_sentences']} labelled sentences; "
+      f"{s['artifact_sentences_with_findings']}/{s['artifact_sentences']} artifact sentences carry a finding")
+for f, doc in s["documents"].items():
+    print(f"  {f}: score {doc['score']:.3f}, verdict {doc['verdict']}, top sentence labelled {doc['top_sentence_label']}")
+PY
