@@ -114,6 +114,10 @@ enum Command {
         /// statistics are learned from it alone; other records teach only the weights of the findings.
         #[arg(long, value_name = "FIELD=VALUE")]
         target: Option<String>,
+        /// Within each class, give every value of this field (e.g. "kind": neural and rule-based MT) an
+        /// equal share of the training sample.
+        #[arg(long)]
+        mix_by: Option<String>,
         /// Balance mt/human within each value of this field (e.g. "domain"), so that the field is not
         /// learned as the label.
         #[arg(long)]
@@ -213,12 +217,12 @@ fn run() -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Train { data, out, text_field, label_field, group_field, split, filters, exclude, max_per_class, alpha, target, balance_by } => {
+        Command::Train { data, out, text_field, label_field, group_field, split, filters, exclude, max_per_class, alpha, target, mix_by, balance_by } => {
             let fields = LabelFields { text: text_field, label: label_field, group: group_field };
             let records = read_all_labelled(&data, &fields, split.as_deref(), &filters, &exclude)?;
             eprintln!("mtlint train: {} records", records.len());
             let target = parse_conditions("--target", &target.into_iter().collect::<Vec<_>>())?.pop();
-            let options = TrainOptions { max_per_class, alpha, balance_by, target, ..TrainOptions::default() };
+            let options = TrainOptions { max_per_class, alpha, balance_by, mix_by, target, ..TrainOptions::default() };
             let mut model = train(&records, &options, |line| eprintln!("mtlint train: {line}"))?;
             if let serde_json::Value::Object(map) = &mut model.training {
                 map.insert("data".into(), serde_json::json!(data));

@@ -116,6 +116,9 @@ pub struct TrainOptions {
     /// Balance the classes within each value of this field (e.g. a domain), so the model cannot learn the
     /// field as the label; `None` balances over all records.
     pub balance_by: Option<String>,
+    /// Within each (stratum, class) cell, give every value of this field (e.g. the kind of MT) an equal
+    /// share, so that a small kind is not drowned by a large one.
+    pub mix_by: Option<String>,
     /// n-grams seen fewer times are left out of the profile table.
     pub profile_min_count: u32,
     /// The domain the model is for, as (field, value), e.g. ("domain", "news"). When set, the profile table
@@ -133,6 +136,7 @@ impl Default for TrainOptions {
             max_iterations: 300,
             max_per_class: 40_000,
             balance_by: None,
+            mix_by: None,
             profile_min_count: 3,
             target: None,
         }
@@ -153,9 +157,36 @@ fn stratum(r: &LabelledRecord, field: Option<&str>) -> String {
     }
 }
 
-/// Balanced, deterministic subsample: within each stratum as many records of each class, then at most
-/// `max_per_class` of each class overall.
-fn balance<'r>(records: Vec<&'r LabelledRecord>, max_per_class: usize, by: Option<&str>) -> Vec<&'r LabelledRecord> {
+/// `records` in a deterministic order that interleaves the values of `mix_by` (one of each in turn, each
+/// value's records in hash order), so that any prefix holds every value in equal share as far as it can.
+fn interleave<'r>(records: Vec<&'r LabelledRecord>, mix_by: Option<&str>) -> Vec<&'r LabelledRecord> {
+    let key = |r: &&LabelledRecord| stable_hash(&[&r.group, &r.text]);
+    let mut parts: std::collections::BTreeMap<String, Vec<&LabelledRecord>> = Default::default();
+    for r in records {
+        parts.entry(stratum(r, mix_by)).or_default().push(r);
+    }
+    let mut parts: Vec<std::vec::IntoIter<&LabelledRecord>> = parts
+        .into_values()
+        .map(|mut p| {
+            p.sort_by_key(key);
+            p.into_iter()
+        })
+        .collect();
+    let mut out = Vec::new();
+    loop {
+        let before = out.len();
+        for p in parts.iter_mut() {
+            out.extend(p.next());
+        }
+        if out.len() == before {
+            return out;
+        }
+    }
+}
+
+/// Balanced, deterministic subsample: within each stratum as many records of each class (each class's
+/// share mixed evenly over the values of `mix_by`), then at most `max_per_class` of each class overall.
+fn balance<'r>(records: Vec<&'r LabelledRecord>, max_per_class: usize, by: Option<&str>, mix_by: Option<&str>) -> Vec<&'r LabelledRecord> {
     let key = |r: &&LabelledRecord| stable_hash(&[&r.group, &r.text]);
     let mut strata: std::collections::BTreeMap<String, (Vec<&LabelledRecord>, Vec<&LabelledRecord>)> = Default::default();
     for r in records {
@@ -163,12 +194,10 @@ fn balance<'r>(records: Vec<&'r LabelledRecord>, max_per_class: usize, by: Optio
         if r.label { entry.0.push(r) } else { entry.1.push(r) }
     }
     let (mut pos, mut neg) = (Vec::new(), Vec::new());
-    for (_, (mut p, mut n)) in strata {
-        p.sort_by_key(key);
-        n.sort_by_key(key);
+    for (_, (p, n)) in strata {
         let k = p.len().min(n.len());
-        pos.extend(p.into_iter().take(k));
-        neg.extend(n.into_iter().take(k));
+        pos.extend(interleave(p, mix_by).into_iter().take(k));
+        neg.extend(interleave(n, mix_by).into_iter().take(k));
     }
     pos.sort_by_key(key);
     neg.sort_by_key(key);
@@ -191,13 +220,22 @@ fn toward_mt(fitted: &linfa_logistic::FittedLogisticRegression<f64, usize>) -> (
     (fitted.params().iter().map(|w| sign * w).collect(), sign * fitted.intercept())
 }
 
-/// Learns a profile table from `records`, weighting each (stratum, label) cell to the same total weight.
-fn profile_table(records: &[&LabelledRecord], by: Option<&str>, min_count: u32) -> ProfileTable {
-    let mut cells: std::collections::HashMap<(String, bool), usize> = Default::default();
+/// Learns a profile table from `records`, weighting each (stratum, label) cell to the same total weight,
+/// shared equally by the values of `mix_by` within the cell.
+fn profile_table(records: &[&LabelledRecord], by: Option<&str>, mix_by: Option<&str>, min_count: u32) -> ProfileTable {
+    // Records per (stratum, label, mix value), and mix values per (stratum, label).
+    let mut mixes: std::collections::HashMap<(String, bool, String), usize> = Default::default();
     for r in records {
-        *cells.entry((stratum(r, by), r.label)).or_default() += 1;
+        *mixes.entry((stratum(r, by), r.label, stratum(r, mix_by))).or_default() += 1;
     }
-    let weight = |r: &LabelledRecord| 1000.0 / cells[&(stratum(r, by), r.label)] as f64;
+    let mut values: std::collections::HashMap<(String, bool), usize> = Default::default();
+    for (s, l, _) in mixes.keys() {
+        *values.entry((s.clone(), *l)).or_default() += 1;
+    }
+    let weight = |r: &LabelledRecord| {
+        let (s, m) = (stratum(r, by), stratum(r, mix_by));
+        1000.0 / values[&(s.clone(), r.label)] as f64 / mixes[&(s, r.label, m)] as f64
+    };
     ProfileTable::train(records.iter().map(|r| (r.text.as_str(), r.label, weight(r))), min_count)
 }
 
@@ -205,6 +243,7 @@ fn profile_table(records: &[&LabelledRecord], by: Option<&str>, min_count: u32) 
 pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: impl FnMut(&str)) -> Result<Model, Error> {
     let fx = FeatureExtractor::default();
     let by = options.balance_by.as_deref();
+    let mix_by = options.mix_by.as_deref();
     let is_calibration = |r: &LabelledRecord| {
         (stable_hash(&["calibration", &r.group]) % 10_000) as f64 / 10_000.0 < options.calibration_share
     };
@@ -218,8 +257,8 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         seen.into_iter().filter(|(_, s)| s[0] && s[1]).map(|(k, _)| k).collect()
     };
     let all_fit: Vec<&LabelledRecord> = all_fit.into_iter().filter(|r| both.contains(&stratum(r, by))).collect();
-    let fit = balance(all_fit.clone(), options.max_per_class, by);
-    let calib = balance(calib, options.max_per_class / 4, by);
+    let fit = balance(all_fit.clone(), options.max_per_class, by, mix_by);
+    let calib = balance(calib, options.max_per_class / 4, by, mix_by);
     if fit.len() < 10 || calib.len() < 4 {
         return Err(Error::Training(format!(
             "too few records of both classes: {} to fit and {} to calibrate after balancing (need both \"mt\" and \"human\" records, in several groups)",
@@ -241,10 +280,10 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
     let fold_tables: Vec<ProfileTable> = (0..2)
         .map(|k| {
             let part: Vec<&LabelledRecord> = profile_source.iter().copied().filter(|r| fold(r) != k).collect();
-            profile_table(&part, by, options.profile_min_count)
+            profile_table(&part, by, mix_by, options.profile_min_count)
         })
         .collect();
-    let profile = profile_table(&profile_source, by, options.profile_min_count);
+    let profile = profile_table(&profile_source, by, mix_by, options.profile_min_count);
 
     progress(&format!("featurising {} fit + {} calibration records", fit.len(), calib.len()));
     let fit_x: Vec<Vec<f32>> = fit.iter().map(|r| record_features(&fx, &fold_tables[fold(r) as usize], &r.text)).collect();
@@ -363,6 +402,7 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
             "fit_records": fit.len(),
             "calibration_records": calib.len(),
             "balance_by": options.balance_by,
+            "mix_by": options.mix_by,
             "target": options.target.as_ref().map(|(k, v)| format!("{k}={v}")),
             "data_digest": format!("{:016x}", stable_hash(&records.iter().map(|r| r.text.as_str()).collect::<Vec<_>>())),
             "alpha": options.alpha,

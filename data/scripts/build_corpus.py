@@ -605,6 +605,23 @@ def main():
                 corpus.add(o, "mt", "rbmt", source, sysname, pair, g, d)
         apt.save()
 
+    # Apertium round trips of the WMT original English: rule-based MT in the news domain, each in the
+    # group of its source line (so a sentence and its round trip are always in the same split).
+    news = [(r["group"], r["doc"], r["text"], r["source"]) for r in corpus.records
+            if r["kind"] == "original" and r["source"].startswith("wmt")]
+    log("  WMT original English through Apertium: %d sentences" % len(news))
+    for sysname, pair, m1, m2 in PIVOTS:
+        mine = [u for u in news if pivot_of(u[2])[0] == sysname]
+        outs = apt.translate(sysname, [(["-u"], m1), (["-u"], m2)], [u[2] for u in mine])
+        for (g, d, s, src), o in zip(mine, outs):
+            if o is None:
+                continue
+            if normalise(o) == normalise(s):
+                n_same[(src, sysname)] += 1
+                continue
+            corpus.add(o, "mt", "rbmt", src, sysname, pair, g, d)
+    apt.save()
+
     es = sample_groups(load_rv1909(args.raw), args.cap_es, "sample:")
     log("  rv1909: kept %d Spanish verses in %d chapters" % (len(es), len(set(u[0] for u in es))))
     outs = apt.translate("spa-eng", [([], "spa-eng")], [u[2] for u in es])
