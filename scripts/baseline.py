@@ -159,27 +159,22 @@ def evaluate(args):
         auc, n_pos, n_neg = contrast(test, scores, pos, neg)
         result[name] = auc
         details[name] = {"auc": auc, "n_pos": n_pos, "n_neg": n_neg}
-    # per-source breakdowns of the same contrasts (which data the numbers come from)
-    by_source = collections.defaultdict(dict)
-    sources = sorted(set(r.get("source", "?") for r in test))
-    for src in sources:
-        sub = [(r, s) for r, s in zip(test, scores) if r.get("source", "?") == src]
-        rs, ss = [r for r, _ in sub], [s for _, s in sub]
-        for name, spec in CONTRASTS.items():
-            pos, neg = (None, None) if spec is None else spec
-            auc, n_pos, n_neg = contrast(rs, ss, pos, neg)
-            if auc is not None:
-                by_source[src][name] = {"auc": auc, "n_pos": n_pos, "n_neg": n_neg}
-    # per-domain breakdown ("news" pools WMT21 and WMT22: the README's WMT figure)
-    by_domain = collections.defaultdict(dict)
-    for dom in sorted(set(r.get("domain", "?") for r in test)):
-        sub = [(r, s) for r, s in zip(test, scores) if r.get("domain", "?") == dom]
-        rs, ss = [r for r, _ in sub], [s for _, s in sub]
-        for name, spec in CONTRASTS.items():
-            pos, neg = (None, None) if spec is None else spec
-            auc, n_pos, n_neg = contrast(rs, ss, pos, neg)
-            if auc is not None:
-                by_domain[dom][name] = {"auc": auc, "n_pos": n_pos, "n_neg": n_neg}
+    def breakdown(field):
+        """The same contrasts within each value of `field` (which data the numbers come from)."""
+        out = collections.defaultdict(dict)
+        for value in sorted(set(r.get(field, "?") for r in test)):
+            sub = [(r, s) for r, s in zip(test, scores) if r.get(field, "?") == value]
+            rs, ss = [r for r, _ in sub], [s for _, s in sub]
+            for name, spec in CONTRASTS.items():
+                pos, neg = (None, None) if spec is None else spec
+                auc, n_pos, n_neg = contrast(rs, ss, pos, neg)
+                if auc is not None:
+                    out[value][name] = {"auc": auc, "n_pos": n_pos, "n_neg": n_neg}
+        return dict(out)
+
+    by_source = breakdown("source")
+    # "news" pools WMT21 and WMT22: the README's WMT figures
+    by_domain = breakdown("domain")
     y_all = np.array([1 if r["label"] == "mt" else 0 for r in test])
     acc = float(((scores > 0).astype(int) == y_all).mean())
 
@@ -189,8 +184,8 @@ def evaluate(args):
 
     out = dict(result)
     out["details"] = details
-    out["by_source"] = dict(by_source)
-    out["by_domain"] = dict(by_domain)
+    out["by_source"] = by_source
+    out["by_domain"] = by_domain
     out["accuracy_all_at_0"] = round(acc, 4)
     out["train"] = {
         "records": len(train),

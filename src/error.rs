@@ -1,7 +1,5 @@
 //! The library's typed errors. The binary adds context with anyhow; the library says exactly what failed.
 
-use std::path::PathBuf;
-
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Reading or writing failed; `what` names the file (and line, where known).
@@ -16,8 +14,6 @@ pub enum Error {
     /// Training could not proceed.
     #[error("training: {0}")]
     Training(String),
-    #[error("{path}: {message}")]
-    Input { path: PathBuf, message: String },
 }
 
 impl Error {

@@ -9,7 +9,6 @@ use crate::error::Error;
 use flate2::read::MultiGzDecoder;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
 
 /// How to cut an input into documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,15 +163,6 @@ pub fn parse_json_record(line: &str, fields: &JsonFields, location: &str) -> Res
         Some(other) => other.to_string(),
     };
     Ok(InputRecord { id, text })
-}
-
-/// Whether `path` exists as a file (for early, clear errors).
-pub fn check_exists(path: &str) -> Result<(), Error> {
-    if path == "-" || Path::new(path).is_file() {
-        return Ok(());
-    }
-    let message = if Path::new(path).is_dir() { "is a directory, not a file" } else { "no such file" };
-    Err(Error::Input { path: path.into(), message: message.into() })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! (the rest of the input is still processed and every record is accounted for).
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use mtlint::eval::evaluate;
 use mtlint::input::{self, InputFormat, JsonFields};
 use mtlint::model::{default_model, Model};
@@ -40,6 +40,20 @@ enum OutputArg {
 enum ReportArg {
     Text,
     Json,
+}
+
+/// Which labelled records to use.
+#[derive(Args)]
+struct RecordFilter {
+    /// Only records whose `split` field is this value (e.g. "train", "test"); default: all records.
+    #[arg(long)]
+    split: Option<String>,
+    /// Only records whose FIELD has this VALUE (FIELD=VALUE; repeatable, all must hold).
+    #[arg(long = "where", value_name = "FIELD=VALUE")]
+    filters: Vec<String>,
+    /// Leave out records whose FIELD has this VALUE (FIELD=VALUE; repeatable).
+    #[arg(long, value_name = "FIELD=VALUE")]
+    exclude: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -95,15 +109,8 @@ enum Command {
         label_field: String,
         #[arg(long, default_value = "group")]
         group_field: String,
-        /// Only records whose `split` field is this value (e.g. "train"); default: all records.
-        #[arg(long)]
-        split: Option<String>,
-        /// Only records whose FIELD has this VALUE (FIELD=VALUE; repeatable, all must hold).
-        #[arg(long = "where", value_name = "FIELD=VALUE")]
-        filters: Vec<String>,
-        /// Leave out records whose FIELD has this VALUE (FIELD=VALUE; repeatable).
-        #[arg(long, value_name = "FIELD=VALUE")]
-        exclude: Vec<String>,
+        #[command(flatten)]
+        filter: RecordFilter,
         /// Records per class at most after balancing.
         #[arg(long, default_value_t = 40_000)]
         max_per_class: usize,
@@ -129,15 +136,8 @@ enum Command {
         data: Vec<String>,
         #[arg(long)]
         model: Option<String>,
-        /// Only records whose `split` field is this value (e.g. "test").
-        #[arg(long)]
-        split: Option<String>,
-        /// Only records whose FIELD has this VALUE (FIELD=VALUE; repeatable, all must hold).
-        #[arg(long = "where", value_name = "FIELD=VALUE")]
-        filters: Vec<String>,
-        /// Leave out records whose FIELD has this VALUE (FIELD=VALUE; repeatable).
-        #[arg(long, value_name = "FIELD=VALUE")]
-        exclude: Vec<String>,
+        #[command(flatten)]
+        filter: RecordFilter,
         /// Break ROC-AUC down by this field (each mt value against each human value).
         #[arg(long)]
         by: Option<String>,
@@ -217,24 +217,24 @@ fn run() -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Train { data, out, text_field, label_field, group_field, split, filters, exclude, max_per_class, alpha, target, mix_by, balance_by } => {
+        Command::Train { data, out, text_field, label_field, group_field, filter, max_per_class, alpha, target, mix_by, balance_by } => {
             let fields = LabelFields { text: text_field, label: label_field, group: group_field };
-            let records = read_all_labelled(&data, &fields, split.as_deref(), &filters, &exclude)?;
+            let records = read_all_labelled(&data, &fields, &filter)?;
             eprintln!("mtlint train: {} records", records.len());
             let target = parse_conditions("--target", &target.into_iter().collect::<Vec<_>>())?.pop();
             let options = TrainOptions { max_per_class, alpha, balance_by, mix_by, target, ..TrainOptions::default() };
             let mut model = train(&records, &options, |line| eprintln!("mtlint train: {line}"))?;
             if let serde_json::Value::Object(map) = &mut model.training {
                 map.insert("data".into(), serde_json::json!(data));
-                map.insert("split".into(), serde_json::json!(split));
+                map.insert("split".into(), serde_json::json!(filter.split));
             }
             std::fs::write(&out, model.to_json() + "\n").with_context(|| format!("cannot write {out}"))?;
             eprintln!("mtlint train: wrote {out}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { data, model, split, filters, exclude, by, format } => {
+        Command::Eval { data, model, filter, by, format } => {
             let model = load_model(model.as_deref())?;
-            let records = read_all_labelled(&data, &LabelFields::default(), split.as_deref(), &filters, &exclude)?;
+            let records = read_all_labelled(&data, &LabelFields::default(), &filter)?;
             let report = evaluate(&model, &records, by.as_deref());
             let mut out = BufWriter::new(io::stdout().lock());
             match format {
@@ -291,18 +291,12 @@ fn field_is(r: &mtlint::train::LabelledRecord, field: &str, value: &str) -> bool
     }
 }
 
-fn read_all_labelled(
-    paths: &[String],
-    fields: &LabelFields,
-    split: Option<&str>,
-    filters: &[String],
-    exclude: &[String],
-) -> Result<Vec<mtlint::train::LabelledRecord>> {
-    let mut conditions = parse_conditions("--where", filters)?;
-    if let Some(split) = split {
-        conditions.push(("split".into(), split.to_string()));
+fn read_all_labelled(paths: &[String], fields: &LabelFields, filter: &RecordFilter) -> Result<Vec<mtlint::train::LabelledRecord>> {
+    let mut conditions = parse_conditions("--where", &filter.filters)?;
+    if let Some(split) = &filter.split {
+        conditions.push(("split".into(), split.clone()));
     }
-    let exclusions = parse_conditions("--exclude", exclude)?;
+    let exclusions = parse_conditions("--exclude", &filter.exclude)?;
     let mut records = Vec::new();
     for p in paths {
         let reader = input::open(p)?;
