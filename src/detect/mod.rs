@@ -123,9 +123,4 @@ pub(crate) mod testutil {
         }
         out.into_iter().map(|f| (f.rule, text[f.start..f.end].to_string())).collect()
     }
-
-    /// The rules one detector fires on `text`.
-    pub fn rules(detector: &dyn Detector, text: &str) -> Vec<String> {
-        run(detector, text).into_iter().map(|(r, _)| r).collect()
-    }
 }
