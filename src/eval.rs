@@ -5,6 +5,7 @@
 use crate::features::FeatureExtractor;
 use crate::metrics::{pr_auc, roc_auc, Confusion};
 use crate::model::Model;
+use crate::scan::document_score;
 use crate::train::{record_features, LabelledRecord};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -16,6 +17,18 @@ pub struct Contrast {
     pub mt_records: usize,
     pub human_records: usize,
     pub roc_auc: Option<f64>,
+}
+
+/// Document-level evaluation: records sharing the values of `fields` form one document, scored like
+/// `scan` scores a document (sum of calibrated sentence logits / sqrt(n)).
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentEval {
+    pub fields: Vec<String>,
+    pub documents: usize,
+    pub mt_documents: usize,
+    pub human_documents: usize,
+    pub roc_auc: Option<f64>,
+    pub breakdown: Vec<Contrast>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -32,7 +45,14 @@ pub struct EvalReport {
     pub f1: f64,
     pub by: Option<String>,
     pub breakdown: Vec<Contrast>,
+    /// Document-level results, when documents were asked for.
+    pub documents: Option<DocumentEval>,
     pub weights: Vec<(String, f64)>,
+    /// Sentence scores and labels, for plots.
+    #[serde(skip)]
+    pub scores: Vec<f64>,
+    #[serde(skip)]
+    pub labels: Vec<bool>,
 }
 
 fn field_value(r: &LabelledRecord, field: &str) -> String {
@@ -49,34 +69,60 @@ pub fn score_records(model: &Model, records: &[LabelledRecord]) -> Vec<f64> {
     records.iter().map(|r| model.probability(&record_features(&fx, &model.profile, &r.text))).collect()
 }
 
-/// Evaluates `model` on `records`, breaking ROC-AUC down by `by` when given.
-pub fn evaluate(model: &Model, records: &[LabelledRecord], by: Option<&str>) -> EvalReport {
+/// ROC-AUC of each value of `field` among mt items against each value among human items.
+fn contrasts(items: &[&LabelledRecord], scores: &[f64], field: &str) -> Vec<Contrast> {
+    let mut mt: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut human: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, r) in items.iter().enumerate() {
+        let side = if r.label { &mut mt } else { &mut human };
+        side.entry(field_value(r, field)).or_default().push(i);
+    }
+    let mut out = Vec::new();
+    for (mv, mi) in &mt {
+        for (hv, hi) in &human {
+            let idx: Vec<usize> = mi.iter().chain(hi).copied().collect();
+            let s: Vec<f64> = idx.iter().map(|&i| scores[i]).collect();
+            let l: Vec<bool> = idx.iter().map(|&i| items[i].label).collect();
+            out.push(Contrast { mt: mv.clone(), human: hv.clone(), mt_records: mi.len(), human_records: hi.len(), roc_auc: roc_auc(&s, &l) });
+        }
+    }
+    out
+}
+
+/// Groups records into documents by the values of `fields` (and the label) and scores each document.
+fn evaluate_documents(records: &[LabelledRecord], scores: &[f64], fields: &[String], by: Option<&str>) -> DocumentEval {
+    let mut docs: BTreeMap<(Vec<String>, bool), Vec<usize>> = BTreeMap::new();
+    for (i, r) in records.iter().enumerate() {
+        let key: Vec<String> = fields.iter().map(|f| field_value(r, f)).collect();
+        docs.entry((key, r.label)).or_default().push(i);
+    }
+    let logit = |p: f64| (p.clamp(1e-12, 1.0 - 1e-12) / (1.0 - p.clamp(1e-12, 1.0 - 1e-12))).ln();
+    let mut firsts: Vec<&LabelledRecord> = Vec::with_capacity(docs.len());
+    let mut doc_scores = Vec::with_capacity(docs.len());
+    for members in docs.values() {
+        firsts.push(&records[members[0]]);
+        doc_scores.push(document_score(members.iter().map(|&i| logit(scores[i]))));
+    }
+    let labels: Vec<bool> = firsts.iter().map(|r| r.label).collect();
+    DocumentEval {
+        fields: fields.to_vec(),
+        documents: firsts.len(),
+        mt_documents: labels.iter().filter(|l| **l).count(),
+        human_documents: labels.iter().filter(|l| !**l).count(),
+        roc_auc: roc_auc(&doc_scores, &labels),
+        breakdown: by.map(|f| contrasts(&firsts, &doc_scores, f)).unwrap_or_default(),
+    }
+}
+
+/// Evaluates `model` on `records`, breaking ROC-AUC down by `by` when given, and at document level when
+/// `document_fields` is not empty.
+pub fn evaluate(model: &Model, records: &[LabelledRecord], by: Option<&str>, document_fields: &[String]) -> EvalReport {
     let scores = score_records(model, records);
     let labels: Vec<bool> = records.iter().map(|r| r.label).collect();
     let confusion = Confusion::at(&scores, &labels, model.threshold);
-    let mut breakdown = Vec::new();
-    if let Some(field) = by {
-        let mut mt: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        let mut human: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, r) in records.iter().enumerate() {
-            let side = if r.label { &mut mt } else { &mut human };
-            side.entry(field_value(r, field)).or_default().push(i);
-        }
-        for (mv, mi) in &mt {
-            for (hv, hi) in &human {
-                let idx: Vec<usize> = mi.iter().chain(hi).copied().collect();
-                let s: Vec<f64> = idx.iter().map(|&i| scores[i]).collect();
-                let l: Vec<bool> = idx.iter().map(|&i| labels[i]).collect();
-                breakdown.push(Contrast {
-                    mt: mv.clone(),
-                    human: hv.clone(),
-                    mt_records: mi.len(),
-                    human_records: hi.len(),
-                    roc_auc: roc_auc(&s, &l),
-                });
-            }
-        }
-    }
+    let refs: Vec<&LabelledRecord> = records.iter().collect();
+    let breakdown = by.map(|f| contrasts(&refs, &scores, f)).unwrap_or_default();
+    let documents = (!document_fields.is_empty()).then(|| evaluate_documents(records, &scores, document_fields, by));
     let mut weights: Vec<(String, f64)> = model.feature_names.iter().cloned().zip(model.weights.iter().copied()).collect();
     weights.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
     EvalReport {
@@ -92,6 +138,9 @@ pub fn evaluate(model: &Model, records: &[LabelledRecord], by: Option<&str>) -> 
         confusion,
         by: by.map(str::to_string),
         breakdown,
+        documents,
         weights,
+        scores,
+        labels,
     }
 }

@@ -17,6 +17,7 @@ pub mod lexicon;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod profile;
 pub mod scan;
 pub mod segment;

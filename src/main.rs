@@ -97,10 +97,18 @@ enum Command {
         #[arg(long, default_value_t = 8)]
         top_features: usize,
     },
-    /// Train a model on labelled JSONL (`text`, `label` mt/human or 1/0, optional `group`).
+    /// Train a model on labelled JSONL (`text`, `label` mt/human or 1/0, optional `group`), or on plain
+    /// files of human and machine-translated text (one text per line).
     Train {
-        #[arg(long = "data", required = true, num_args = 1..)]
+        /// Labelled JSONL files.
+        #[arg(long = "data", num_args = 1.., required_unless_present_any = ["human", "mt"])]
         data: Vec<String>,
+        /// Plain-text files of human-written English, one text per line.
+        #[arg(long, num_args = 1.., requires = "mt")]
+        human: Vec<String>,
+        /// Plain-text files of machine-translated English, one text per line.
+        #[arg(long, num_args = 1.., requires = "human")]
+        mt: Vec<String>,
         #[arg(long)]
         out: String,
         #[arg(long, default_value = "text")]
@@ -141,8 +149,15 @@ enum Command {
         /// Break ROC-AUC down by this field (each mt value against each human value).
         #[arg(long)]
         by: Option<String>,
+        /// Also evaluate documents: records sharing the values of these fields (and the label) form one
+        /// document, scored like `scan` scores a document (e.g. `--documents doc,system`).
+        #[arg(long, value_delimiter = ',')]
+        documents: Vec<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: ReportArg,
+        /// Also draw the ROC and precision-recall curves into this SVG file.
+        #[arg(long)]
+        plot: Option<String>,
     },
     /// Build the fluency model (`models/fluency.bin`) from human English, one sentence per line.
     BuildFluency {
@@ -217,9 +232,14 @@ fn run() -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Train { data, out, text_field, label_field, group_field, filter, max_per_class, alpha, target, mix_by, balance_by } => {
+        Command::Train { data, human, mt, out, text_field, label_field, group_field, filter, max_per_class, alpha, target, mix_by, balance_by } => {
             let fields = LabelFields { text: text_field, label: label_field, group: group_field };
-            let records = read_all_labelled(&data, &fields, &filter)?;
+            let mut records = if data.is_empty() { Vec::new() } else { read_all_labelled(&data, &fields, &filter)? };
+            for (paths, label) in [(&human, false), (&mt, true)] {
+                for p in paths {
+                    records.extend(mtlint::train::read_plain(input::open(p)?, p, label)?);
+                }
+            }
             eprintln!("mtlint train: {} records", records.len());
             let target = parse_conditions("--target", &target.into_iter().collect::<Vec<_>>())?.pop();
             let options = TrainOptions { max_per_class, alpha, balance_by, mix_by, target, ..TrainOptions::default() };
@@ -232,10 +252,14 @@ fn run() -> Result<ExitCode> {
             eprintln!("mtlint train: wrote {out}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { data, model, filter, by, format } => {
+        Command::Eval { data, model, filter, by, documents, format, plot } => {
             let model = load_model(model.as_deref())?;
             let records = read_all_labelled(&data, &LabelFields::default(), &filter)?;
-            let report = evaluate(&model, &records, by.as_deref());
+            let report = evaluate(&model, &records, by.as_deref(), &documents);
+            if let Some(path) = &plot {
+                let svg = mtlint::plot::curves_svg(&report.scores, &report.labels, report.roc_auc, report.pr_auc);
+                std::fs::write(path, svg).with_context(|| format!("cannot write {path}"))?;
+            }
             let mut out = BufWriter::new(io::stdout().lock());
             match format {
                 ReportArg::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,
@@ -250,6 +274,12 @@ fn run() -> Result<ExitCode> {
                         writeln!(out, "\nROC-AUC by {by} (mt value vs human value):")?;
                         for b in &report.breakdown {
                             writeln!(out, "  {:>12} vs {:<12} {}  ({} vs {})", b.mt, b.human, f(b.roc_auc), b.mt_records, b.human_records)?;
+                        }
+                    }
+                    if let Some(d) = &report.documents {
+                        writeln!(out, "\ndocuments ({}): {} (mt {}, human {}), ROC-AUC {}", d.fields.join(","), d.documents, d.mt_documents, d.human_documents, f(d.roc_auc))?;
+                        for b in &d.breakdown {
+                            writeln!(out, "  {:>12} vs {:<12} {}  ({} vs {} documents)", b.mt, b.human, f(b.roc_auc), b.mt_records, b.human_records)?;
                         }
                     }
                     writeln!(out, "\nfeature weights (standardised), largest first:")?;

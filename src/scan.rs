@@ -72,6 +72,20 @@ fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
+/// The document score from its judged sentences' calibrated logits: sigmoid(sum / sqrt(n)), 0 when none.
+pub fn document_score(logits: impl IntoIterator<Item = f64>) -> f64 {
+    let (mut sum, mut n) = (0.0, 0usize);
+    for z in logits {
+        sum += z;
+        n += 1;
+    }
+    if n == 0 {
+        0.0
+    } else {
+        sigmoid(sum / (n as f64).sqrt())
+    }
+}
+
 impl<'m> Scanner<'m> {
     pub fn new(model: &'m Model) -> Self {
         Scanner { model, extractor: FeatureExtractor::default(), threshold: model.threshold }
@@ -81,14 +95,11 @@ impl<'m> Scanner<'m> {
     pub fn scan(&self, id: String, text: &str) -> DocumentReport {
         let doc = Document::new(text);
         let mut sentences = Vec::with_capacity(doc.sentences.len());
-        let (mut sum, mut judged) = (0.0, 0usize);
         for (i, s) in doc.sentences.iter().enumerate() {
             let (features, findings) = self.extractor.extract(&doc, i, &self.model.profile);
             let words = s.tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
             let (logit, score) = if words >= MIN_WORDS {
                 let logit = self.model.logit(&features);
-                sum += logit;
-                judged += 1;
                 (logit, sigmoid(logit))
             } else {
                 (f64::NEG_INFINITY, 0.0)
@@ -103,7 +114,7 @@ impl<'m> Scanner<'m> {
                 features,
             });
         }
-        let score = if judged > 0 { sigmoid(sum / (judged as f64).sqrt()) } else { 0.0 };
+        let score = document_score(sentences.iter().map(|s| s.logit).filter(|z| z.is_finite()));
         let passages = passages(&sentences);
         DocumentReport { id, score, verdict: if score > self.threshold { "mt" } else { "human" }, sentences, passages }
     }

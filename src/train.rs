@@ -91,6 +91,24 @@ pub fn read_labelled<R: BufRead>(reader: R, source: &str, fields: &LabelFields) 
     Ok(out)
 }
 
+/// Reads plain text, one record per non-empty line, all with `label`; each line is its own group
+/// (`source:LINE`).
+pub fn read_plain<R: BufRead>(reader: R, source: &str, label: bool) -> Result<Vec<LabelledRecord>, Error> {
+    let mut out = Vec::new();
+    for (i, line) in reader.lines().enumerate() {
+        let location = format!("{source}:{}", i + 1);
+        let text = line.map_err(|e| Error::io(location.clone(), e))?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let mut fields = serde_json::Map::new();
+        fields.insert("label".into(), serde_json::Value::String(if label { "mt" } else { "human" }.into()));
+        fields.insert("source".into(), serde_json::Value::String(source.into()));
+        out.push(LabelledRecord { text, label, group: location, fields });
+    }
+    Ok(out)
+}
+
 /// FNV-1a, for deterministic hashing independent of the platform and Rust version.
 pub fn stable_hash(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf29ce484222325;
@@ -429,6 +447,14 @@ mod tests {
         assert!(err.starts_with("x.jsonl:2:"), "{err}");
         let err = read_labelled("{oops\n".as_bytes(), "y.jsonl", &LabelFields::default()).unwrap_err().to_string();
         assert!(err.starts_with("y.jsonl:1:"), "{err}");
+    }
+
+    #[test]
+    fn plain_files_give_one_record_per_line() {
+        let recs = read_plain("one line\n\nanother line\n".as_bytes(), "mt.txt", true).unwrap();
+        assert_eq!(recs.len(), 2);
+        assert!(recs.iter().all(|r| r.label));
+        assert_eq!(recs[1].group, "mt.txt:3");
     }
 
     #[test]

@@ -1,0 +1,152 @@
+//! Integration tests of `mtlint train` and `mtlint eval` over the built binary: retraining for a new
+//! domain, determinism, the train -> eval -> scan round trip, and malformed training data.
+//!
+//! The new domain is generated here: short product reviews, human-written ones and ones in the stilted,
+//! literal style of a machine translation the default model never saw (no rule of mtlint names these
+//! phrasings), 300 documents of 8 sentences each.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn mtlint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mtlint")).args(args).output().expect("mtlint runs")
+}
+
+const SUBJECTS: &[&str] = &[
+    "The battery", "This blender", "The screen", "My new phone", "The delivery", "The seller", "This jacket", "The charger",
+    "The kettle", "This lamp", "The keyboard", "The mattress", "The vacuum", "This backpack", "The camera", "The speaker",
+];
+const HUMAN: &[&str] = &[
+    "works great", "arrived quickly", "is a bit loud", "feels sturdy", "stopped working after a week", "was well packed",
+    "looks exactly like the photos", "is worth every penny", "broke the second time I used it", "does what it says",
+    "is easy to set up", "could be cheaper", "beats the one I had before", "was smaller than I expected",
+];
+const MACHINE: &[&str] = &[
+    "functions of marvel", "arrived of fast form", "is a little bit noisy in excess", "gives a sensation very robust",
+    "left of functioning after one week", "came very well packaged in its box", "is identical to the images of the advertisement",
+    "is worth each cent that costs", "was broken at the second occasion of use", "makes that which promises",
+    "is simple of configuring", "could have a price more low", "surpasses to the one that I possessed before",
+    "resulted more small than that I waited",
+];
+const HUMAN_OPENERS: &[&str] = &["", "", "Honestly, ", "Overall, ", "So far, "];
+const MACHINE_OPENERS: &[&str] = &["", "", "In general, ", "In effect, ", "Until the moment, "];
+
+/// A small deterministic generator (no dependency, same output everywhere).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+/// Writes `docs` documents (half human, half machine) as labelled JSONL, one record per sentence.
+fn write_reviews(path: &Path, docs: usize, seed: u64) {
+    let mut rng = Lcg(seed);
+    let mut out = String::new();
+    for d in 0..docs {
+        let mt = d % 2 == 1;
+        let (phrases, openers) = if mt { (MACHINE, MACHINE_OPENERS) } else { (HUMAN, HUMAN_OPENERS) };
+        for _ in 0..8 {
+            let text = format!(
+                "{}{} {}.",
+                openers[rng.next(openers.len())],
+                SUBJECTS[rng.next(SUBJECTS.len())],
+                phrases[rng.next(phrases.len())]
+            );
+            let record = serde_json::json!({
+                "text": text, "label": if mt { "mt" } else { "human" }, "group": format!("review-{seed}-{d}"), "doc": format!("review-{seed}-{d}")
+            });
+            out.push_str(&record.to_string());
+            out.push('\n');
+        }
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+fn eval_json(data: &Path, model: Option<&Path>) -> Value {
+    let mut args = vec!["eval", "--data", data.to_str().unwrap(), "--documents", "doc", "--format", "json"];
+    if let Some(m) = model {
+        args.extend(["--model", m.to_str().unwrap()]);
+    }
+    let out = mtlint(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn retraining_on_a_new_domain_learns_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (train, test, model) = (dir.path().join("train.jsonl"), dir.path().join("test.jsonl"), dir.path().join("reviews.json"));
+    write_reviews(&train, 150, 1);
+    write_reviews(&test, 150, 2);
+    let out = mtlint(&["train", "--data", train.to_str().unwrap(), "--out", model.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let retrained = eval_json(&test, Some(&model));
+    let default = eval_json(&test, None);
+    let doc_auc = |v: &Value| v["documents"]["roc_auc"].as_f64().unwrap();
+    assert!(doc_auc(&retrained) >= 0.97, "retrained document ROC-AUC {}", doc_auc(&retrained));
+    assert!(retrained["roc_auc"].as_f64().unwrap() > default["roc_auc"].as_f64().unwrap(), "retraining should beat the default model on its domain");
+    assert_eq!(retrained["documents"]["documents"], 150);
+}
+
+#[test]
+fn training_is_deterministic_and_its_model_is_usable() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.jsonl");
+    write_reviews(&data, 60, 7);
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    for m in [&a, &b] {
+        let out = mtlint(&["train", "--data", data.to_str().unwrap(), "--out", m.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap(), "same data and options, same bytes");
+    let model: Value = serde_json::from_slice(&std::fs::read(&a).unwrap()).unwrap();
+    assert_eq!(model["format"], "mtlint-model");
+    assert!(model["training"]["data_digest"].is_string());
+    assert!(model["training"]["validation"]["calibration_roc_auc"].is_number());
+    // The model is usable by scan.
+    let text = dir.path().join("review.txt");
+    std::fs::write(&text, "The kettle functions of marvel. In effect, the lamp makes that which promises.").unwrap();
+    let out = mtlint(&["scan", "--model", a.to_str().unwrap(), "--format", "jsonl", text.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["verdict"], "mt");
+}
+
+#[test]
+fn plain_human_and_mt_files_train_a_model_and_eval_draws_curves() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Lcg(3);
+    let (mut human, mut mt) = (String::new(), String::new());
+    for _ in 0..200 {
+        human.push_str(&format!("{} {}.\n", SUBJECTS[rng.next(SUBJECTS.len())], HUMAN[rng.next(HUMAN.len())]));
+        mt.push_str(&format!("{} {}.\n", SUBJECTS[rng.next(SUBJECTS.len())], MACHINE[rng.next(MACHINE.len())]));
+    }
+    let (h, m, model) = (dir.path().join("human.txt"), dir.path().join("mt.txt"), dir.path().join("m.json"));
+    std::fs::write(&h, human).unwrap();
+    std::fs::write(&m, mt).unwrap();
+    let out = mtlint(&["train", "--human", h.to_str().unwrap(), "--mt", m.to_str().unwrap(), "--out", model.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let data = dir.path().join("test.jsonl");
+    write_reviews(&data, 40, 9);
+    let svg = dir.path().join("curves.svg");
+    let out = mtlint(&["eval", "--data", data.to_str().unwrap(), "--model", model.to_str().unwrap(), "--plot", svg.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("ROC-AUC") && report.contains("confusion"), "{report}");
+    let svg = std::fs::read_to_string(&svg).unwrap();
+    assert!(svg.starts_with("<svg") && svg.matches("class=\"curve\"").count() == 2);
+}
+
+#[test]
+fn malformed_training_records_are_reported_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("bad.jsonl");
+    std::fs::write(&data, "{\"text\":\"fine\",\"label\":\"mt\"}\n{\"text\":\"no label\"}\n").unwrap();
+    let out = mtlint(&["train", "--data", data.to_str().unwrap(), "--out", dir.path().join("m.json").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad.jsonl:2") && stderr.contains("label"), "{stderr}");
+}
