@@ -5,6 +5,7 @@
 //! (`unicode-segmentation`), with hyphenated compounds ("well-trained", "Jong-un") joined into one word,
 //! because several artifacts (postposed adjectives, names) are about whole compounds.
 
+use crate::lexicon::english;
 use crate::segment::{split_sentences, Span};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -20,12 +21,15 @@ pub enum TokenKind {
 }
 
 /// A token: its kind and byte span in the document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Token {
     pub kind: TokenKind,
     pub span: Span,
     /// Whether whitespace comes right before this token (or it starts the sentence).
     pub space_before: bool,
+    /// The English Zipf frequency of a word (apostrophes folded; 0 when unknown or not a word), looked up
+    /// once here because several detectors and features need it.
+    pub zipf: f32,
 }
 
 /// One sentence: its span and its tokens.
@@ -48,19 +52,21 @@ pub struct Document<'t> {
 impl<'t> Document<'t> {
     /// Segments and tokenises `text`.
     pub fn new(text: &'t str) -> Self {
+        let lower = lowercase_same_offsets(text);
         let sentences = split_sentences(text)
             .into_iter()
-            .map(|span| Sentence { span, tokens: tokenize(text, span) })
+            .map(|span| Sentence { span, tokens: tokenize(text, &lower, span) })
             .collect();
-        Document { text, lower: lowercase_same_offsets(text), sentences }
+        Document { text, lower, sentences }
     }
 
     /// A single unit of text treated as one sentence (for sentence-level training data).
     pub fn single_sentence(text: &'t str) -> Self {
         let trimmed_start = text.len() - text.trim_start().len();
         let span = Span::new(trimmed_start, text.trim_end().len().max(trimmed_start));
-        let sentences = vec![Sentence { span, tokens: tokenize(text, span) }];
-        Document { text, lower: lowercase_same_offsets(text), sentences }
+        let lower = lowercase_same_offsets(text);
+        let sentences = vec![Sentence { span, tokens: tokenize(text, &lower, span) }];
+        Document { text, lower, sentences }
     }
 
     /// The text of a span.
@@ -110,8 +116,8 @@ pub fn lowercase_same_offsets(text: &str) -> String {
     out
 }
 
-/// Tokenises the sentence `span` of `text`.
-pub fn tokenize(text: &str, span: Span) -> Vec<Token> {
+/// Tokenises the sentence `span` of `text` (`lower` is `text` lowercased with the same offsets).
+pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
     let sentence = span.slice(text);
     let mut tokens: Vec<Token> = Vec::new();
     let mut space_before = true;
@@ -122,7 +128,7 @@ pub fn tokenize(text: &str, span: Span) -> Vec<Token> {
         }
         let start = span.start + offset;
         let kind = classify(piece);
-        let token = Token { kind, span: Span::new(start, start + piece.len()), space_before };
+        let token = Token { kind, span: Span::new(start, start + piece.len()), space_before, zipf: 0.0 };
         space_before = false;
         // Join "well" "-" "trained" into one word when nothing separates them.
         if let Some(joined) = join_hyphenated(text, &mut tokens, token) {
@@ -130,6 +136,9 @@ pub fn tokenize(text: &str, span: Span) -> Vec<Token> {
         } else {
             tokens.push(token);
         }
+    }
+    for t in tokens.iter_mut().filter(|t| t.kind == TokenKind::Word) {
+        t.zipf = english().zipf(&fold_apostrophes(t.span.slice(lower)));
     }
     tokens
 }
@@ -158,7 +167,7 @@ fn join_hyphenated(text: &str, tokens: &mut Vec<Token>, next: Token) -> Option<T
         return None; // "2019-2020" is a range, not a compound
     }
     tokens.truncate(tokens.len() - 2);
-    Some(Token { kind: TokenKind::Word, span: Span::new(head.span.start, next.span.end), space_before: head.space_before })
+    Some(Token { kind: TokenKind::Word, span: Span::new(head.span.start, next.span.end), space_before: head.space_before, zipf: 0.0 })
 }
 
 #[cfg(test)]

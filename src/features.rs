@@ -9,6 +9,8 @@ use crate::detect::{default_detectors, detect_sentence, Detector, Finding};
 use crate::document::{Document, TokenKind};
 use crate::fluency::{default_model, Collocations, FluencyModel};
 use crate::profile::ProfileTable;
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
 
 /// Function words whose rates profile a sentence. MT and translationese use them at other rates than
 /// original English (fewer contractions, more "of", "which", "also", explicit "that").
@@ -40,6 +42,22 @@ pub const FINDING_FEATURES: &[(&str, &[&str])] = &[
     ("syntax", &["word-order/", "grammar/"]),
     ("repetition", &["repetition/"]),
 ];
+
+/// For a lowercase word: whether it is a function word, and its index among the profile words.
+pub(crate) fn word_class(lower: &str) -> (bool, Option<usize>) {
+    static CLASSES: OnceLock<FxHashMap<&'static str, (bool, Option<usize>)>> = OnceLock::new();
+    let classes = CLASSES.get_or_init(|| {
+        let mut m: FxHashMap<&'static str, (bool, Option<usize>)> = FxHashMap::default();
+        for w in FUNCTION_WORDS {
+            m.entry(w).or_default().0 = true;
+        }
+        for (i, w) in PROFILE_WORDS.iter().enumerate() {
+            m.entry(w).or_default().1 = Some(i);
+        }
+        m
+    });
+    classes.get(lower).copied().unwrap_or((false, None))
+}
 
 /// The version of the feature set; bump it whenever names or their meaning change.
 pub const FEATURE_SET_VERSION: u32 = 1;
@@ -77,13 +95,13 @@ pub fn feature_names() -> Vec<String> {
 pub struct FeatureExtractor {
     detectors: Vec<Box<dyn Detector>>,
     fluency: &'static FluencyModel,
+    /// The collocation detector runs apart from the others: it shares the fluency model's word lookups.
+    collocations: Collocations<'static>,
 }
 
 impl Default for FeatureExtractor {
     fn default() -> Self {
-        let mut detectors = default_detectors();
-        detectors.push(Box::new(Collocations::default()));
-        FeatureExtractor { detectors, fluency: default_model() }
+        FeatureExtractor { detectors: default_detectors(), fluency: default_model(), collocations: Collocations::default() }
     }
 }
 
@@ -101,13 +119,16 @@ impl FeatureExtractor {
 
     /// The findings and the features that do not depend on a trained model (all but the profile).
     pub fn extract_base(&self, doc: &Document, index: usize) -> (Vec<f32>, Vec<Finding>) {
-        let findings = detect_sentence(&self.detectors, doc, index);
+        let words = self.fluency.sentence_ids(doc, index);
+        let mut findings = detect_sentence(&self.detectors, doc, index);
+        self.collocations.detect_ids(doc, &words, &mut findings);
+        findings.sort_by_key(|f| (f.start, f.end));
         let mut v = Vec::with_capacity(64);
         for (_, rules) in FINDING_FEATURES {
             let n = findings.iter().filter(|f| rules.iter().any(|r| f.rule.starts_with(r))).count();
             v.push((n as f32).min(3.0));
         }
-        let lm = self.fluency.score(doc, index);
+        let lm = self.fluency.score_ids(&words);
         v.extend([lm.mean_logprob, lm.min_logprob, lm.oov_rate, lm.unseen_bigram_rate]);
 
         let sentence = &doc.sentences[index];
@@ -126,10 +147,11 @@ impl FeatureExtractor {
                     if k > 0 && doc.tok(t).chars().next().is_some_and(char::is_uppercase) {
                         capitalised += 1;
                     }
-                    if FUNCTION_WORDS.contains(&lower) {
+                    let (is_function, profile_index) = word_class(lower);
+                    if is_function {
                         function += 1;
                     }
-                    if let Some(p) = PROFILE_WORDS.iter().position(|w| *w == lower) {
+                    if let Some(p) = profile_index {
                         profile[p] += 1;
                     }
                     if lower.chars().count() >= 9 {
@@ -138,9 +160,7 @@ impl FeatureExtractor {
                     if lower.contains(['\'', '’']) && !lower.ends_with("'s") && !lower.ends_with("’s") {
                         contractions += 1;
                     }
-                    if !distinct.contains(&lower) {
-                        distinct.push(lower);
-                    }
+                    distinct.push(lower);
                 }
                 TokenKind::Number => numbers += 1,
                 TokenKind::Punct => match doc.tok(t) {
@@ -151,6 +171,8 @@ impl FeatureExtractor {
                 },
             }
         }
+        distinct.sort_unstable();
+        distinct.dedup();
         let w = words.max(1) as f32;
         v.extend([
             (words as f32 + 1.0).ln(),

@@ -30,6 +30,14 @@ const NUM: u32 = 2;
 const UNK: u32 = 3;
 const SPECIALS: [&str; 4] = ["<s>", "</s>", "<num>", "<unk>"];
 
+/// A word of a sentence as the fluency model sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct LmWord<'d> {
+    pub token: &'d Token,
+    pub id: u32,
+    pub function: bool,
+}
+
 /// Per-word statistics.
 #[derive(Debug, Clone, Copy, Default)]
 struct WordStats {
@@ -115,14 +123,26 @@ impl FluencyModel {
         self.bigrams.get(&key(a, b)).copied().unwrap_or(0)
     }
 
+    /// The words of sentence `index` with their vocabulary ids and whether each is a function word:
+    /// looked up once, shared by [`FluencyModel::score_ids`] and [`Collocations::detect_ids`].
+    pub fn sentence_ids<'d>(&self, doc: &'d Document, index: usize) -> Vec<LmWord<'d>> {
+        lm_tokens(doc, &doc.sentences[index].tokens)
+            .map(|(token, text)| LmWord { token, id: self.id(&text), function: is_function_word(&text) })
+            .collect()
+    }
+
     /// Scores sentence `index` of `doc`.
     pub fn score(&self, doc: &Document, index: usize) -> FluencyScores {
-        let tokens = &doc.sentences[index].tokens;
+        self.score_ids(&self.sentence_ids(doc, index))
+    }
+
+    /// Scores a sentence from its [`FluencyModel::sentence_ids`].
+    pub fn score_ids(&self, words_of_sentence: &[LmWord]) -> FluencyScores {
         let mut prev = BOS;
         let (mut sum, mut min, mut n) = (0.0f32, 0.0f32, 0usize);
         let (mut words, mut oov, mut pairs, mut unseen) = (0usize, 0usize, 0usize, 0usize);
-        for (_, text) in lm_tokens(doc, tokens) {
-            let id = self.id(&text);
+        for w in words_of_sentence {
+            let id = w.id;
             let lp = self.logprob(prev, id);
             sum += lp;
             min = min.min(lp);
@@ -323,7 +343,7 @@ impl<'m> Collocations<'m> {
 
 /// Words too grammatical to make a collocation.
 fn is_function_word(w: &str) -> bool {
-    crate::features::FUNCTION_WORDS.contains(&w)
+    crate::features::word_class(w).0
 }
 
 impl Detector for Collocations<'_> {
@@ -336,14 +356,22 @@ impl Detector for Collocations<'_> {
     }
 
     fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
+        self.detect_ids(doc, &self.model.sentence_ids(doc, index), out);
+    }
+}
+
+impl Collocations<'_> {
+    /// [`Detector::detect`] from the sentence's [`FluencyModel::sentence_ids`] (computed by the model
+    /// this detector uses).
+    pub fn detect_ids(&self, doc: &Document, words: &[LmWord], out: &mut Vec<Finding>) {
         let m = self.model;
         let total = m.total_tokens.max(1) as f32;
-        let mut prev: Option<(&Token, Cow<'_, str>, u32)> = None;
-        for (t, text) in lm_tokens(doc, &doc.sentences[index].tokens) {
-            let id = m.id(&text);
-            if let Some((pt, ptext, pid)) = prev.take() {
+        for pair in words.windows(2) {
+            let (p, w) = (&pair[0], &pair[1]);
+            let (pt, pid, t, id) = (p.token, p.id, w.token, w.id);
+            {
                 let adjacent = doc.text[pt.span.end..t.span.start].trim().is_empty();
-                let content = !is_function_word(&ptext) && !is_function_word(&text) && id > UNK && pid > UNK;
+                let content = !p.function && !w.function && id > UNK && pid > UNK;
                 let capitalised = doc.tok(t).chars().next().is_some_and(char::is_uppercase)
                     || doc.tok(pt).chars().next().is_some_and(char::is_uppercase);
                 if adjacent && content && !capitalised {
@@ -365,7 +393,6 @@ impl Detector for Collocations<'_> {
                     }
                 }
             }
-            prev = Some((t, text, id));
         }
     }
 }

@@ -11,7 +11,6 @@
 
 use crate::document::{Document, TokenKind};
 use crate::error::Error;
-use crate::lexicon::english;
 use base64::Engine;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -54,7 +53,7 @@ pub fn symbols(doc: &Document, index: usize) -> Vec<u64> {
                 let capitalised = doc.tok(t).chars().next().is_some_and(char::is_uppercase);
                 if capitalised && !first {
                     fnv(b"<Cap>", 0)
-                } else if english().zipf(lower) >= COMMON_WORD_ZIPF {
+                } else if t.zipf >= COMMON_WORD_ZIPF {
                     fnv(lower.as_bytes(), 0)
                 } else {
                     let suffix = SUFFIXES.iter().find(|s| lower.ends_with(*s)).copied().unwrap_or("");

@@ -9,7 +9,7 @@
 
 use super::{Detector, Family, Finding};
 use crate::document::{Document, Token, TokenKind};
-use crate::lexicon::{best_foreign, english};
+use crate::lexicon::best_foreign;
 
 /// Thresholds of the untranslated-word rule.
 pub struct ForeignWords {
@@ -32,8 +32,9 @@ fn has_accent(word: &str) -> bool {
 }
 
 impl ForeignWords {
-    fn is_foreign(&self, lower: &str) -> Option<(&'static str, f32)> {
-        if lower.len() < 3 || lower.contains(['-', '\'', '’']) || english().zipf(lower) >= self.max_english_zipf {
+    /// Whether a word (lowercase, with its English Zipf frequency) is a common source-language word.
+    fn is_foreign(&self, lower: &str, english_zipf: f32) -> Option<(&'static str, f32)> {
+        if lower.len() < 3 || lower.contains(['-', '\'', '’']) || english_zipf >= self.max_english_zipf {
             return None;
         }
         let (lang, zipf) = best_foreign(lower)?;
@@ -69,7 +70,7 @@ impl Detector for ForeignWords {
             words += 1;
             let original = doc.tok(t);
             let lower = doc.low(t);
-            if english().zipf(lower) < 1.0 {
+            if t.zipf < 1.0 {
                 not_english += 1;
             }
             let capitalised = original.chars().next().is_some_and(char::is_uppercase);
@@ -77,7 +78,7 @@ impl Detector for ForeignWords {
             if (capitalised && Some(i) != first_word) || (all_caps && original.len() > 1) || quoted(doc, tokens, i) {
                 continue;
             }
-            if let Some((lang, zipf)) = self.is_foreign(lower) {
+            if let Some((lang, zipf)) = self.is_foreign(lower, t.zipf) {
                 if capitalised && !has_accent(lower) && zipf < 4.5 {
                     continue; // a capitalised sentence opener is often a name
                 }

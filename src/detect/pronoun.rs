@@ -10,7 +10,6 @@
 
 use super::{Detector, Family, Finding};
 use crate::document::{Document, Token, TokenKind};
-use crate::lexicon::english;
 use rustc_hash::FxHashSet;
 use std::sync::OnceLock;
 
@@ -105,7 +104,7 @@ fn read<'d>(doc: &'d Document, tokens: &[Token], sentence_start: bool, gender: G
             // A capitalised word that opens the sentence and is a common English word is not taken for a
             // name, unless a speech verb follows it ("Trump said").
             let speaker = tokens.get(i + 1).is_some_and(|n| SPEECH_VERBS.contains(&doc.low(n)));
-            let common_opener = Some(i) == first_word && english().zipf(lower) >= 4.0 && !speaker;
+            let common_opener = Some(i) == first_word && t.zipf >= 4.0 && !speaker;
             let other_gender = match gender {
                 Gender::Female => g.male.contains(lower),
                 Gender::Male => g.female.contains(lower),

@@ -7,7 +7,6 @@
 
 use super::{Detector, Family, Finding};
 use crate::document::Document;
-use crate::lexicon::english;
 
 pub struct Repetition;
 
@@ -55,8 +54,8 @@ impl Detector for Repetition {
             // A content word: long, lowercase, not among the most frequent English words.
             let content = lower.len() >= 6
                 && doc.tok(w).chars().next().is_some_and(char::is_lowercase)
-                && english().zipf(lower) < 5.5
-                && english().zipf(lower) > 0.0;
+                && w.zipf < 5.5
+                && w.zipf > 0.0;
             if !content || w.span.start < reported_up_to {
                 continue;
             }

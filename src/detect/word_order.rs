@@ -7,7 +7,6 @@
 
 use super::{Detector, Family, Finding};
 use crate::document::{Document, Token, TokenKind};
-use crate::lexicon::english;
 
 pub struct WordOrder;
 
@@ -60,7 +59,7 @@ impl Detector for WordOrder {
                     && noun.len() > 4
                     && noun.ends_with('s')
                     && !noun.ends_with("ss")
-                    && english().zipf(noun) >= 2.0
+                    && t.zipf >= 2.0
                     && !PREDICATIVE_BEFORE.contains(&noun);
                 let continues = tokens.get(i + 2).is_none_or(|a| a.kind != TokenKind::Word || doc.low(a) != "by");
                 if plural_noun && continues {
