@@ -107,12 +107,17 @@ impl FluencyModel {
 
     /// log10 P(w | prev), interpolated Kneser-Ney.
     pub fn logprob(&self, prev: u32, w: u32) -> f32 {
+        self.logprob_given_count(prev, w, self.bigram_count(prev, w))
+    }
+
+    /// log10 P(w | prev) when the bigram's count is already known.
+    fn logprob_given_count(&self, prev: u32, w: u32, bigram_count: u32) -> f32 {
         let prev_stats = self.stats[prev as usize];
         let cont = self.continuation(w);
         if prev_stats.count == 0 || prev == UNK {
             return cont.log10();
         }
-        let c = self.bigrams.get(&key(prev, w)).copied().unwrap_or(0) as f32;
+        let c = bigram_count as f32;
         let denom = prev_stats.count as f32;
         let lambda = DISCOUNT * prev_stats.followers as f32 / denom;
         let p = (c - DISCOUNT).max(0.0) / denom + lambda.min(1.0) * cont;
@@ -143,7 +148,8 @@ impl FluencyModel {
         let (mut words, mut oov, mut pairs, mut unseen) = (0usize, 0usize, 0usize, 0usize);
         for w in words_of_sentence {
             let id = w.id;
-            let lp = self.logprob(prev, id);
+            let count = self.bigram_count(prev, id);
+            let lp = self.logprob_given_count(prev, id, count);
             sum += lp;
             min = min.min(lp);
             n += 1;
@@ -152,7 +158,7 @@ impl FluencyModel {
                 oov += 1;
             } else if prev > UNK {
                 pairs += 1;
-                if self.bigram_count(prev, id) == 0 {
+                if count == 0 {
                     unseen += 1;
                 }
             }
