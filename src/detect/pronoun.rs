@@ -78,50 +78,63 @@ fn is_acronym(word: &str) -> bool {
     (2..=6).contains(&word.len()) && word.chars().all(|c| c.is_ascii_uppercase())
 }
 
-/// Reads `tokens` into `view`; `sentence_start` says whether the first word opens its sentence.
-fn read<'d>(doc: &'d Document, tokens: &[Token], sentence_start: bool, gender: Gender, view: &mut View<'d>) {
+/// Updates `view` with token `i` of `tokens` (a sentence whose first word is at `first_word`).
+fn observe<'d>(doc: &'d Document, tokens: &[Token], i: usize, first_word: Option<usize>, gender: Gender, view: &mut View<'d>) {
     let g = gazetteer();
-    let first_word = if sentence_start { tokens.iter().position(|t| t.kind == TokenKind::Word) } else { None };
-    for (i, t) in tokens.iter().enumerate() {
-        if t.kind != TokenKind::Word {
-            continue;
-        }
-        let original = doc.tok(t);
-        let lower = doc.low(t);
-        let last_part = lower.rsplit(['-', '\'', '’']).next().unwrap_or(lower);
-        let capitalised = original.chars().next().is_some_and(char::is_uppercase);
-        let same_gender = match gender {
-            Gender::Female => g.female.contains(lower),
-            Gender::Male => g.male.contains(lower),
+    let t = &tokens[i];
+    if t.kind != TokenKind::Word {
+        return;
+    }
+    let original = doc.tok(t);
+    let lower = doc.low(t);
+    let last_part = lower.rsplit(['-', '\'', '’']).next().unwrap_or(lower);
+    let capitalised = original.chars().next().is_some_and(char::is_uppercase);
+    let same_gender = match gender {
+        Gender::Female => g.female.contains(lower),
+        Gender::Male => g.male.contains(lower),
+    };
+    if same_gender || g.person.contains(lower) || g.person.contains(last_part) {
+        view.person = true;
+    } else if g.places.contains(lower) || g.organisations.contains(lower) || g.organisations.contains(last_part) {
+        view.non_person.get_or_insert(original);
+    } else if is_acronym(original) {
+        view.non_person.get_or_insert(original); // AFP, EMA, NATO: agencies and bodies
+    } else if capitalised {
+        // A capitalised word that opens the sentence and is a common English word is not taken for a
+        // name, unless a speech verb follows it ("Trump said").
+        let speaker = tokens.get(i + 1).is_some_and(|n| SPEECH_VERBS.contains(&doc.low(n)));
+        let common_opener = Some(i) == first_word && t.zipf >= 4.0 && !speaker;
+        let other_gender = match gender {
+            Gender::Female => g.male.contains(lower),
+            Gender::Male => g.female.contains(lower),
         };
-        if same_gender || g.person.contains(lower) || g.person.contains(last_part) {
-            view.person = true;
-        } else if g.places.contains(lower) || g.organisations.contains(lower) || g.organisations.contains(last_part) {
-            view.non_person.get_or_insert(original);
-        } else if is_acronym(original) {
-            view.non_person.get_or_insert(original); // AFP, EMA, NATO: agencies and bodies
-        } else if capitalised {
-            // A capitalised word that opens the sentence and is a common English word is not taken for a
-            // name, unless a speech verb follows it ("Trump said").
-            let speaker = tokens.get(i + 1).is_some_and(|n| SPEECH_VERBS.contains(&doc.low(n)));
-            let common_opener = Some(i) == first_word && t.zipf >= 4.0 && !speaker;
-            let other_gender = match gender {
-                Gender::Female => g.male.contains(lower),
-                Gender::Male => g.female.contains(lower),
-            };
-            if !common_opener && !other_gender {
-                view.person = true; // an unknown name may be a person's
-            }
+        if !common_opener && !other_gender {
+            view.person = true; // an unknown name may be a person's
         }
     }
 }
 
-fn has_female_person_before(doc: &Document, index: usize, upto: usize) -> bool {
-    let g = gazetteer();
-    doc.sentences[..=index].iter().flat_map(|s| s.tokens.iter()).take_while(|t| t.span.start < upto).any(|t| {
-        let lower = doc.low(t);
-        pronoun_gender(lower).is_none() && g.female.contains(lower)
-    })
+fn first_word(tokens: &[Token]) -> Option<usize> {
+    tokens.iter().position(|t| t.kind == TokenKind::Word)
+}
+
+/// A word that names a female person (not a pronoun).
+fn female_cue(doc: &Document, t: &Token) -> bool {
+    let lower = doc.low(t);
+    pronoun_gender(lower).is_none() && gazetteer().female.contains(lower)
+}
+
+/// How far back (in tokens) a female person is looked for before a "she"/"her". Bounded so that the
+/// detector stays linear in the document, however many pronouns it holds.
+const FEMALE_LOOKBACK_TOKENS: usize = 2000;
+
+fn female_person_before_sentence(doc: &Document, index: usize) -> bool {
+    doc.sentences[..index]
+        .iter()
+        .rev()
+        .flat_map(|s| s.tokens.iter().rev())
+        .take(FEMALE_LOOKBACK_TOKENS)
+        .any(|t| female_cue(doc, t))
 }
 
 impl Detector for PronounCarryOver {
@@ -135,33 +148,48 @@ impl Detector for PronounCarryOver {
 
     fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
         let tokens = &doc.sentences[index].tokens;
+        let is_pronoun = |t: &Token| t.kind == TokenKind::Word && pronoun_gender(doc.low(t)).is_some();
+        if !tokens.iter().any(is_pronoun) {
+            return;
+        }
+        // What a reader has in view, for each gender, built up token by token (one pass, however many
+        // pronouns): the previous sentence, then the current one up to the pronoun.
+        let mut views = [View::default(), View::default()];
+        let genders = [Gender::Female, Gender::Male];
+        if index > 0 {
+            let prev = &doc.sentences[index - 1].tokens;
+            let fw = first_word(prev);
+            for i in 0..prev.len() {
+                for (view, gender) in views.iter_mut().zip(genders) {
+                    observe(doc, prev, i, fw, gender, view);
+                }
+            }
+        }
+        let fw = first_word(tokens);
+        let mut female_earlier: Option<bool> = None;
+        let mut female_in_sentence = false;
         for (j, t) in tokens.iter().enumerate() {
-            if t.kind != TokenKind::Word {
-                continue;
+            if let Some(gender) = is_pronoun(t).then(|| pronoun_gender(doc.low(t))).flatten() {
+                let view = &views[if gender == Gender::Female { 0 } else { 1 }];
+                let female_named = gender == Gender::Female
+                    && (female_in_sentence || *female_earlier.get_or_insert_with(|| female_person_before_sentence(doc, index)));
+                if let (Some(antecedent), false, false) = (view.non_person, view.person, female_named) {
+                    let pronoun = doc.tok(t);
+                    out.push(Finding::new(
+                        Family::Pronoun,
+                        "gendered-pronoun-for-thing",
+                        t.span.start,
+                        t.span.end,
+                        format!(
+                            "\"{pronoun}\" has no person to refer to; the nearest candidate is \"{antecedent}\": a gendered pronoun carried over from the source language (English uses \"it\"/\"its\")"
+                        ),
+                    ));
+                }
             }
-            let Some(gender) = pronoun_gender(doc.low(t)) else { continue };
-            let mut view = View::default();
-            if index > 0 {
-                read(doc, &doc.sentences[index - 1].tokens, true, gender, &mut view);
+            for (view, gender) in views.iter_mut().zip(genders) {
+                observe(doc, tokens, j, fw, gender, view);
             }
-            read(doc, &tokens[..j], true, gender, &mut view);
-            let Some(antecedent) = view.non_person else { continue };
-            if view.person {
-                continue;
-            }
-            if gender == Gender::Female && has_female_person_before(doc, index, t.span.start) {
-                continue;
-            }
-            let pronoun = doc.tok(t);
-            out.push(Finding::new(
-                Family::Pronoun,
-                "gendered-pronoun-for-thing",
-                t.span.start,
-                t.span.end,
-                format!(
-                    "\"{pronoun}\" has no person to refer to; the nearest candidate is \"{antecedent}\": a gendered pronoun carried over from the source language (English uses \"it\"/\"its\")"
-                ),
-            ));
+            female_in_sentence |= female_cue(doc, t);
         }
     }
 }
@@ -196,6 +224,16 @@ mod tests {
         assert!(flags("Pyongyang has denied it. Trump said he met Kim in Hanoi.").is_empty());
         assert!(flags("Washington has denied it. Trump said he would not go.").is_empty());
         assert!(flags("Angela Merkel visited France. The trip to Paris went well. Her aides said so.").is_empty());
+    }
+
+    #[test]
+    fn many_pronouns_in_one_long_sentence() {
+        // 100,000 pronouns after a place, in one sentence: the first is flagged, and from then on a "him"
+        // is in view, which may be a person. The view is built in one pass (re-reading the prefix for
+        // every pronoun would take ~10^10 steps here).
+        let text = format!("Pyongyang has denied it. {}him.", "him and ".repeat(100_000));
+        let found = flags(&text);
+        assert_eq!(found, vec![("pronoun/gendered-pronoun-for-thing".to_string(), "him".to_string())]);
     }
 
     #[test]
