@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Whole-process benchmark: `mtlint scan --input-format lines --format jsonl` on a fixed corpus built from
+# the repository's own sample (benches/sentences.txt: 2,000 held-out WMT news lines, repeated to
+# LINES lines), several runs, median wall time and peak RSS from /usr/bin/time -v; one core and all cores
+# (when the binary has --jobs); start-up time on a one-line input; and, when data/build/baseline.pkl
+# exists (scripts/baseline.py), the generic baseline's scoring-only throughput on the same lines.
+# Usage: bash scripts/bench.sh [LINES] [RUNS]    (defaults 100000 and 5)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+lines=${1:-100000}
+runs=${2:-5}
+cargo build --release --quiet
+bin=./target/release/mtlint
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 - "$lines" "$work/corpus.txt" <<'PY'
+import sys
+n, out = int(sys.argv[1]), sys.argv[2]
+src = [l for l in open("benches/sentences.txt", encoding="utf-8").read().splitlines() if l.strip()]
+with open(out, "w", encoding="utf-8") as f:
+    for i in range(n):
+        f.write(src[i % len(src)] + "\n")
+PY
+bytes=$(stat -c %s "$work/corpus.txt")
+# sentences as mtlint counts them
+sentences=$($bin scan --input-format lines --format jsonl "$work/corpus.txt" | python3 -c "import sys,json; print(sum(len(json.loads(l)['sentences']) for l in sys.stdin))")
+
+measure() { # label, args...
+  local label=$1; shift
+  local times=() rss=()
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -v "$@" > /dev/null 2> "$work/time.txt"
+    times+=("$(grep 'Elapsed (wall clock)' "$work/time.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')")
+    rss+=("$(grep 'Maximum resident' "$work/time.txt" | awk '{print $NF}')")
+  done
+  python3 - "$label" "$sentences" "$bytes" "${times[*]}" "${rss[*]}" <<'PY'
+import sys, statistics
+label, sentences, nbytes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+times = [float(t) for t in sys.argv[4].split()]
+rss = [int(r) for r in sys.argv[5].split()]
+t = statistics.median(times)
+print(f"| {label} | {sentences:,} | {t:.2f} s | {sentences / t:,.0f} | {nbytes / t / 1e6:.1f} | {max(rss) / 1024:.0f} MB |")
+PY
+}
+
+echo "corpus: $lines lines, $sentences sentences, $((bytes / 1000000)) MB; median of $runs runs"
+echo
+echo "| run | sentences | wall time | sentences/s | MB/s | peak RSS |"
+echo "|---|---|---|---|---|---|"
+if $bin scan --help | grep -q -- '--jobs'; then
+  measure "mtlint, 1 job" $bin scan --input-format lines --format jsonl --jobs 1 "$work/corpus.txt"
+  measure "mtlint, $(nproc) jobs" $bin scan --input-format lines --format jsonl --jobs "$(nproc)" "$work/corpus.txt"
+else
+  measure "mtlint (1 thread)" $bin scan --input-format lines --format jsonl "$work/corpus.txt"
+fi
+echo "The chosen text is the start of a sentence. It said \$ 300 million." > "$work/one.txt"
+starts=()
+for _ in $(seq "$runs"); do
+  /usr/bin/time -f "%e %M" $bin scan --format jsonl "$work/one.txt" > /dev/null 2> "$work/start.txt"
+  starts+=("$(tail -1 "$work/start.txt")")
+done
+python3 - "${starts[@]}" <<'PY'
+import sys, statistics
+runs = [tuple(map(float, a.split())) for a in sys.argv[1:]]
+print(f"\nstart-up including model load (one-line input): median {statistics.median(r[0] for r in runs) * 1000:.0f} ms, peak RSS {max(r[1] for r in runs) / 1024:.0f} MB")
+PY
+if [ -f data/build/baseline.pkl ]; then
+  echo
+  echo "baseline (scripts/baseline.py, scoring only, same lines):"
+  python3 scripts/baseline.py --time-lines "$work/corpus.txt"
+fi
