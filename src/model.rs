@@ -54,8 +54,10 @@ pub struct Contribution {
 }
 
 impl Model {
-    /// Parses and validates a model file.
+    /// Parses and validates a model file. The embedded fluency model and lexicons, which scoring needs
+    /// next, are built meanwhile on another thread (start-up is mostly building these tables).
     pub fn from_json(json: &str) -> Result<Self, Error> {
+        preload_tables_in_background();
         let model: Model = serde_json::from_str(json).map_err(|e| Error::Model(format!("not a valid model file: {e}")))?;
         model.validate()?;
         Ok(model)
@@ -144,6 +146,19 @@ impl Model {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a model serialises")
     }
+}
+
+/// Builds the embedded fluency model and lexicons on a background thread, once per process; whoever
+/// needs them first waits for that build instead of starting another (`OnceLock`).
+fn preload_tables_in_background() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        std::thread::spawn(|| {
+            crate::fluency::default_model();
+            crate::lexicon::english();
+            crate::lexicon::foreign(crate::lexicon::SourceLanguage::Spanish);
+        });
+    });
 }
 
 /// The default model shipped in `models/default.json`.
