@@ -136,8 +136,8 @@ pub fn write_html_report(out: &mut dyn Write, kept: &[Kept], threshold: f64) -> 
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>mtlint report</title><style>\n{CSS}</style></head>\n<body>\n<header class=\"top\"><h1>mtlint report</h1>\
          <p class=\"summary\">{} documents, {mt} machine-translated (score above {threshold:.2}), ranked by score. \
-         Highlighted: sentences scoring above {HIGHLIGHT_SCORE} (<mark class=\"s hi\">above 0.8</mark> <mark class=\"s mid\">above {HIGHLIGHT_SCORE}</mark>) \
-         or with findings (<mark class=\"s lo\">lower</mark>); underlined: the spans the findings quote.</p>\
+         Highlighted: sentences scoring above {HIGHLIGHT_SCORE} (<mark class=\"legend hi\">above 0.8</mark> <mark class=\"legend mid\">above {HIGHLIGHT_SCORE}</mark>) \
+         or with findings (<mark class=\"legend lo\">lower</mark>); underlined: the spans the findings quote.</p>\
          <div class=\"filters\"><label>Verdict <select id=\"verdict\"><option value=\"\">all</option><option value=\"mt\">mt</option>\
          <option value=\"human\">human</option></select></label><label>Rule <select id=\"rule\"><option value=\"\">all</option>",
         kept.len()

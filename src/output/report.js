@@ -16,6 +16,11 @@
     });
     shown.textContent = n + " shown";
   }
+  // Filters can be preset by the address: report.html#verdict=mt&rule=calque/literal-calque
+  new URLSearchParams(location.hash.slice(1)).forEach(function (value, key) {
+    if (key === "verdict") verdict.value = value;
+    if (key === "rule") rule.value = value;
+  });
   verdict.addEventListener("change", apply);
   rule.addEventListener("change", apply);
   // Pointing at a finding in the list outlines its sentence in the text.
