@@ -8,7 +8,7 @@
 use crate::error::Error;
 use crate::pipeline::Scored;
 use base64::Engine as _;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
 use std::io::Write;
 
 /// Findings written per rejected record.
@@ -65,6 +65,36 @@ impl GateCounts {
     }
 }
 
+/// A finding as the rejects file quotes it.
+#[derive(Serialize)]
+struct QuotedFinding<'a> {
+    rule: &'a str,
+    quote: &'a str,
+    message: &'a str,
+}
+
+/// One line of the rejects file (a struct, so that the fields keep this order).
+#[derive(Serialize)]
+struct Reject<'a> {
+    id: &'a str,
+    location: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    reason: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    threshold: Option<f64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    findings: Vec<QuotedFinding<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record_base64: Option<String>,
+}
+
 /// Sends each scored record to `passed` or `rejects`.
 pub struct Gate<P: Write, R: Write> {
     pub threshold: f64,
@@ -89,44 +119,47 @@ impl<P: Write, R: Write> Gate<P, R> {
     pub fn handle(&mut self, scored: Scored) -> Result<(), Error> {
         let Scored { item, report } = scored;
         let raw = item.raw.as_deref().ok_or_else(|| Error::Unsupported(format!("{}: the record's bytes were not kept", item.location)))?;
-        let mut line = Map::new();
-        match (&item.record, report) {
+        let (record, record_base64) = match std::str::from_utf8(raw) {
+            Ok(text) => (Some(text), None),
+            Err(_) => (None, Some(base64::engine::general_purpose::STANDARD.encode(raw))),
+        };
+        let mut reject = Reject {
+            id: &item.location,
+            location: &item.location,
+            line: item.line,
+            reason: "unreadable",
+            score: None,
+            threshold: None,
+            findings: Vec::new(),
+            error: None,
+            record,
+            record_base64,
+        };
+        match (&item.record, &report) {
             (Ok(_), Some(report)) if report.score <= self.threshold => {
                 self.passed.write_all(raw).map_err(|e| Error::io("cannot write output", e))?;
                 self.counts.passed += 1;
                 return Ok(());
             }
             (Ok(_), Some(report)) => {
-                let findings: Vec<Value> = report
+                reject.id = &report.id;
+                reject.reason = "score above threshold";
+                reject.score = Some(report.score);
+                reject.threshold = Some(self.threshold);
+                reject.findings = report
                     .top_findings(REJECT_FINDINGS)
                     .into_iter()
-                    .map(|(s, f)| json!({"rule": f.rule, "quote": s.quote(f), "message": f.message}))
+                    .map(|(s, f)| QuotedFinding { rule: &f.rule, quote: s.quote(f), message: &f.message })
                     .collect();
-                line.insert("id".into(), json!(report.id));
-                line.insert("location".into(), json!(item.location));
-                line.insert("reason".into(), json!("score above threshold"));
-                line.insert("score".into(), json!(report.score));
-                line.insert("threshold".into(), json!(self.threshold));
-                line.insert("findings".into(), json!(findings));
                 self.counts.above_threshold += 1;
             }
             (record, _) => {
-                line.insert("id".into(), json!(item.location));
-                line.insert("location".into(), json!(item.location));
-                line.insert("reason".into(), json!("unreadable"));
-                line.insert("error".into(), json!(record.as_ref().err().map_or("not scored", String::as_str)));
+                reject.error = Some(record.as_ref().err().map_or("not scored", String::as_str));
                 self.counts.unreadable += 1;
             }
         }
-        if let Some(n) = item.line {
-            line.insert("line".into(), json!(n));
-        }
-        match std::str::from_utf8(raw) {
-            Ok(text) => line.insert("record".into(), json!(text)),
-            Err(_) => line.insert("record_base64".into(), json!(base64::engine::general_purpose::STANDARD.encode(raw))),
-        };
         let write_error = |e| Error::io(format!("cannot write {}", self.rejects_name), e);
-        serde_json::to_writer(&mut self.rejects, &Value::Object(line)).map_err(|e| write_error(e.into()))?;
+        serde_json::to_writer(&mut self.rejects, &reject).map_err(|e| write_error(e.into()))?;
         self.rejects.write_all(b"\n").map_err(write_error)
     }
 
@@ -144,6 +177,7 @@ mod tests {
     use crate::input::{InputRecord, Item};
     use crate::model::default_model;
     use crate::scan::Scanner;
+    use serde_json::Value;
 
     fn scored(raw: &[u8], text: Option<&str>, line: usize) -> Scored {
         let record = text.map(|t| InputRecord { id: format!("doc{line}"), text: t.to_string() }).ok_or_else(|| "malformed JSON".to_string());

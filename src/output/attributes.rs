@@ -6,8 +6,23 @@
 //! `"error"`, so the rows stay aligned with the input.
 
 use crate::scan::DocumentReport;
-use serde_json::json;
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+
+/// One row; a struct so that `id` comes first, as in dolma's files.
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    attributes: BTreeMap<String, Vec<(usize, usize, f64)>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+fn write_row(out: &mut dyn Write, row: &Row) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, row)?;
+    out.write_all(b"\n")
+}
 
 /// Attribute name prefix (dolma's `{tagger}__{attribute}` convention).
 pub const TAGGER: &str = "mtlint";
@@ -28,23 +43,15 @@ fn char_offsets(text: &str, bytes: &[usize]) -> Vec<usize> {
 pub fn write_attributes(out: &mut dyn Write, report: &DocumentReport, text: &str) -> io::Result<()> {
     let bytes: Vec<usize> = report.sentences.iter().flat_map(|s| [s.start, s.end]).collect();
     let chars = char_offsets(text, &bytes);
-    let sentences: Vec<_> = report.sentences.iter().zip(chars.chunks(2)).map(|(s, c)| json!([c[0], c[1], s.score])).collect();
-    let len = text.chars().count();
-    let record = json!({
-        "id": report.id,
-        "attributes": {
-            format!("{TAGGER}__mt_sentence"): sentences,
-            format!("{TAGGER}__mt_document"): [[0, len, report.score]],
-        }
-    });
-    serde_json::to_writer(&mut *out, &record)?;
-    out.write_all(b"\n")
+    let sentences = report.sentences.iter().zip(chars.chunks(2)).map(|(s, c)| (c[0], c[1], s.score)).collect();
+    let document = vec![(0, text.chars().count(), report.score)];
+    let attributes = BTreeMap::from([(format!("{TAGGER}__mt_sentence"), sentences), (format!("{TAGGER}__mt_document"), document)]);
+    write_row(out, &Row { id: &report.id, attributes, error: None })
 }
 
 /// Writes the row of an unreadable record.
 pub fn write_error(out: &mut dyn Write, location: &str, message: &str) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &json!({"id": location, "attributes": {}, "error": message}))?;
-    out.write_all(b"\n")
+    write_row(out, &Row { id: location, attributes: BTreeMap::new(), error: Some(message) })
 }
 
 #[cfg(test)]
@@ -52,6 +59,7 @@ mod tests {
     use super::*;
     use crate::model::default_model;
     use crate::scan::Scanner;
+    use serde_json::json;
 
     #[test]
     fn spans_are_character_offsets_that_slice_the_sentences() {
@@ -59,8 +67,8 @@ mod tests {
         let report = Scanner::new(default_model()).scan("doc-1".into(), text);
         let mut out = Vec::new();
         write_attributes(&mut out, &report, text).unwrap();
+        assert!(out.starts_with(b"{\"id\":\"doc-1\",\"attributes\":{"), "id first");
         let row: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(row["id"], "doc-1");
         let chars: Vec<char> = text.chars().collect();
         let spans = row["attributes"]["mtlint__mt_sentence"].as_array().unwrap();
         assert_eq!(spans.len(), report.sentences.len());
