@@ -5,8 +5,7 @@ mod util;
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Stdio};
-use util::{fixture, mtlint, stderr};
+use util::{fixture, mtlint, spawn, stderr};
 
 const HUMAN: &str = "Crews expect to restore service to most customers by Wednesday, a utility spokesman said.";
 const MT: &str = "North Korea trató to obtain the vaccine, the North American company said, and $ 300 million.";
@@ -128,13 +127,7 @@ fn help_documents_the_exit_statuses_and_the_rejects_file() {
 
 /// Runs `args` over `input` on stdin, reads one line of its output and closes the pipe.
 fn read_one_line_and_close(args: &[&str], input: Vec<u8>) -> (Option<i32>, String, Vec<u8>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mtlint"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(args);
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         let _ = stdin.write_all(&input); // the gate may stop reading early

@@ -4,17 +4,22 @@
 use serde_json::Value;
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
-/// Runs `mtlint` with `args`, feeding `stdin` (none: an empty stdin).
-pub fn mtlint(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mtlint"))
+/// Starts `mtlint` with `args`, its standard streams piped.
+pub fn spawn(args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_mtlint"))
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("mtlint runs");
+        .expect("mtlint runs")
+}
+
+/// Runs `mtlint` with `args`, feeding `stdin` (none: an empty stdin).
+pub fn mtlint(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = spawn(args);
     let mut input = child.stdin.take().unwrap();
     input.write_all(stdin.unwrap_or_default()).unwrap();
     drop(input);
