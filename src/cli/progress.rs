@@ -39,7 +39,7 @@ impl Progress {
     pub fn update(&self, records: usize) {
         if let Some(bar) = &self.bar {
             bar.set_position(self.counter.load(Ordering::Relaxed));
-            if records % 256 == 0 {
+            if records.is_multiple_of(256) {
                 bar.set_message(format!("{records} records"));
             }
         }
