@@ -11,6 +11,12 @@ pub enum Error {
     /// A model file is unusable (wrong format, version, feature names, values).
     #[error("model: {0}")]
     Model(String),
+    /// An input that cannot be used in the way asked (e.g. a feed given to the gate).
+    #[error("{0}")]
+    Unsupported(String),
+    /// The consumer of the records stopped taking them (internal: ends the reading early).
+    #[error("the output was closed")]
+    Closed,
     /// Training could not proceed.
     #[error("training: {0}")]
     Training(String),

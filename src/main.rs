@@ -1,19 +1,25 @@
 //! The `mtlint` command line: a thin layer of argument parsing, file handling and exit codes over the
-//! library. Exit codes: 0 success; 2 usage error, I/O error, or an input record that could not be read
-//! (the rest of the input is still processed and every record is accounted for).
+//! library. Exit codes: 0 success; 1 the gate rejected records; 2 usage error, I/O error, or (scan) an
+//! input record that could not be read (the rest of the input is still processed and every record is
+//! accounted for). A closed standard output is not an error.
+
+mod cli;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use cli::stream::{self, Inputs, ScanFormat};
 use mtlint::eval::evaluate;
-use mtlint::input::{self, InputFormat, JsonFields};
+use mtlint::input::{self, InputFormat, JsonFields, ReadOptions};
 use mtlint::model::{default_model, Model};
-use mtlint::output::{self, TextOptions};
-use mtlint::scan::{DocumentReport, Scanner};
+use mtlint::output::TextOptions;
+use mtlint::scan::Scanner;
 use mtlint::train::{read_labelled, train, LabelFields, TrainOptions};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
-const EXIT_HELP: &str = "EXIT STATUS:\n  0  success\n  2  usage error, I/O error (the message names the file), or an input record that could not be read\n     (its file and line are reported; every other record is still processed)";
+const EXIT_HELP: &str = "EXIT STATUS:\n  0  success\n  1  (gate) records were rejected, or more than --max-reject-rate of them\n  2  usage error, I/O error (the message names the file), or (scan, extract) an input record that could not\n     be read (its file and line are reported; every other record is still processed)\n  A closed standard output (| head) is not an error.";
+
+const GATE_HELP: &str = "EXIT STATUS:\n  0  nothing was rejected (with --max-reject-rate: the reject rate is at most that rate)\n  1  records were rejected: scored above the threshold or unreadable (with --max-reject-rate: the reject\n     rate exceeds it)\n  2  usage error or I/O error (the message names the file); an input that cannot be opened is reported\n     and the others are still gated\n  A closed standard output (| head) is not an error: the gate stops reading and exits 0.\n\nREJECTS FILE (JSONL, one line per rejected record):\n  above the threshold: {\"id\", \"location\", \"line\", \"reason\": \"score above threshold\", \"score\", \"threshold\",\n                        \"findings\": [{\"rule\", \"quote\", \"message\"}], \"record\"}\n  unreadable:          {\"id\", \"location\", \"line\", \"reason\": \"unreadable\", \"error\", \"record\"}\n  \"record\" is the original line with its line ending (\"record_base64\" when it is not UTF-8), so\n  `jq -j .record REJECTS` restores the rejected input. The summary (counts, reject rate) goes to stderr.";
 
 #[derive(Parser)]
 #[command(name = "mtlint", version, about = "Find machine-translation artifacts in English news text", after_help = EXIT_HELP)]
@@ -28,12 +34,88 @@ enum FormatArg {
     Text,
     Lines,
     Jsonl,
+    Html,
+    Feed,
+    Warc,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
 enum OutputArg {
+    /// Documents ranked by score with their top suspect sentences and findings.
     Text,
+    /// One JSON object per document, in input order.
     Jsonl,
+    /// id, score, verdict, top finding: one tab-separated row per document, in input order, no header.
+    Tsv,
+    /// Dolma-style attribute records (character spans), one per document, in input order.
+    Attributes,
+    /// A self-contained review page (use with --output).
+    Html,
+}
+
+/// Inputs and how they are cut into documents.
+#[derive(Args)]
+struct InputArgs {
+    /// Input files or directories (walked recursively, in sorted order; hidden files skipped). "-" or
+    /// none: standard input. Gzip and zstd are decompressed.
+    files: Vec<String>,
+    /// How inputs are cut into documents: text = a file is one document, lines = a line is one,
+    /// jsonl = one JSON object per line, html = a web page (its article text), feed = RSS/Atom (one per
+    /// item, id = the item's link), warc = WARC (one per HTML response, id = WARC-Target-URI). auto
+    /// decides by extension (.jsonl .ndjson .html .htm .rss .atom .warc .txt, under .gz/.zst too), then
+    /// by content.
+    #[arg(long, value_enum, default_value = "auto")]
+    input_format: FormatArg,
+    /// JSONL field holding the text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// JSONL field holding the document id (copied to the output).
+    #[arg(long, default_value = "id")]
+    id_field: String,
+}
+
+impl InputArgs {
+    fn read_options(&self) -> ReadOptions {
+        let format = match self.input_format {
+            FormatArg::Auto => InputFormat::Auto,
+            FormatArg::Text => InputFormat::Text,
+            FormatArg::Lines => InputFormat::Lines,
+            FormatArg::Jsonl => InputFormat::Jsonl,
+            FormatArg::Html => InputFormat::Html,
+            FormatArg::Feed => InputFormat::Feed,
+            FormatArg::Warc => InputFormat::Warc,
+        };
+        let fields = JsonFields { text: self.text_field.clone(), id: self.id_field.clone() };
+        ReadOptions { format, fields, ..ReadOptions::default() }
+    }
+}
+
+/// The model, its threshold and the worker threads.
+#[derive(Args)]
+struct ScoringArgs {
+    /// Documents above this score are machine-translated (default: the model's threshold).
+    #[arg(long)]
+    threshold: Option<f64>,
+    /// A model file from `mtlint train` (default: the built-in model).
+    #[arg(long)]
+    model: Option<String>,
+    /// Scoring threads (default: one per core). Output keeps input order whatever the number.
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+}
+
+impl ScoringArgs {
+    fn inputs(&self, input: &InputArgs) -> Inputs {
+        Inputs { files: input.files.clone(), read: input.read_options(), jobs: self.jobs.unwrap_or(0) }
+    }
+
+    fn threshold(&self, scanner: &mut Scanner) -> Result<()> {
+        if let Some(t) = self.threshold {
+            anyhow::ensure!((0.0..=1.0).contains(&t), "--threshold must be between 0 and 1");
+            scanner.threshold = t;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -61,31 +143,41 @@ enum Command {
     /// Score documents and rank the suspect sentences, with the evidence for each.
     #[command(after_help = EXIT_HELP)]
     Scan {
-        /// Input files ("-" or none: standard input). `.gz` files are decompressed.
-        files: Vec<String>,
-        /// How inputs are cut into documents: text = a file is one document, lines = a line is one,
-        /// jsonl = one JSON object per line; auto decides by extension (.jsonl/.ndjson -> jsonl).
-        #[arg(long, value_enum, default_value = "auto")]
-        input_format: FormatArg,
-        /// JSONL field holding the text.
-        #[arg(long, default_value = "text")]
-        text_field: String,
-        /// JSONL field holding the document id (copied to the output).
-        #[arg(long, default_value = "id")]
-        id_field: String,
-        /// Output format: text (ranked report) or jsonl (one object per document, in input order).
-        /// Default: text on a terminal, jsonl otherwise.
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        scoring: ScoringArgs,
+        /// Output format. Default: text on a terminal, jsonl otherwise.
         #[arg(long, value_enum)]
         format: Option<OutputArg>,
-        /// Documents above this score get the verdict "mt" (default: the model's threshold).
-        #[arg(long)]
-        threshold: Option<f64>,
-        /// A model file from `mtlint train` (default: the built-in model).
-        #[arg(long)]
-        model: Option<String>,
+        /// Write the output to this file instead of standard output.
+        #[arg(long, short = 'o')]
+        output: Option<String>,
         /// Suspect sentences shown per document in the text report.
         #[arg(long, default_value_t = 5)]
         top: usize,
+    },
+    /// Quality gate: pass records at or below the threshold to stdout unchanged, reject the others (and
+    /// unreadable ones) to a file, with a summary on stderr.
+    #[command(after_help = GATE_HELP)]
+    Gate {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        scoring: ScoringArgs,
+        /// Where rejected records go (JSONL; created or truncated).
+        #[arg(long, required = true, value_name = "REJECTS.jsonl")]
+        rejects: String,
+        /// Fail (exit 1) only when more than this share of records (0 to 1) is rejected.
+        #[arg(long, value_name = "RATE")]
+        max_reject_rate: Option<f64>,
+    },
+    /// Write the text mtlint reads from each document as JSONL ({"id", "text"}), e.g. to gate feed items
+    /// or WARC pages.
+    #[command(after_help = EXIT_HELP)]
+    Extract {
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// Show every sentence of a text with its findings and each feature's contribution to its score.
     Explain {
@@ -172,17 +264,13 @@ fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
         Err(err) => {
-            if is_broken_pipe(&err) {
+            if stream::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("mtlint: {err:#}");
             ExitCode::from(2)
         }
     }
-}
-
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
 }
 
 fn load_model(path: Option<&str>) -> Result<Model> {
@@ -197,21 +285,36 @@ fn load_model(path: Option<&str>) -> Result<Model> {
 
 fn run() -> Result<ExitCode> {
     match Cli::parse().command {
-        Command::Scan { files, input_format, text_field, id_field, format, threshold, model, top } => {
-            let model = load_model(model.as_deref())?;
+        Command::Scan { input, scoring, format, output, top } => {
+            let model = load_model(scoring.model.as_deref())?;
             let mut scanner = Scanner::new(&model);
-            if let Some(t) = threshold {
-                anyhow::ensure!((0.0..=1.0).contains(&t), "--threshold must be between 0 and 1");
-                scanner.threshold = t;
-            }
-            let format = format.unwrap_or(if io::stdout().is_terminal() { OutputArg::Text } else { OutputArg::Jsonl });
-            let input_format = match input_format {
-                FormatArg::Auto => InputFormat::Auto,
-                FormatArg::Text => InputFormat::Text,
-                FormatArg::Lines => InputFormat::Lines,
-                FormatArg::Jsonl => InputFormat::Jsonl,
+            scoring.threshold(&mut scanner)?;
+            let to_terminal = output.is_none() && io::stdout().is_terminal();
+            let format = match format.unwrap_or(if to_terminal { OutputArg::Text } else { OutputArg::Jsonl }) {
+                OutputArg::Text => ScanFormat::Text(TextOptions { top_sentences: top, min_sentence_score: 0.5, color: to_terminal }),
+                OutputArg::Jsonl => ScanFormat::Jsonl,
+                OutputArg::Tsv => ScanFormat::Tsv,
+                OutputArg::Attributes => ScanFormat::Attributes,
+                OutputArg::Html => ScanFormat::Html,
             };
-            scan(&scanner, &files, input_format, &JsonFields { text: text_field, id: id_field }, format, top)
+            let mut out: Box<dyn Write> = match &output {
+                Some(path) => Box::new(BufWriter::new(std::fs::File::create(path).with_context(|| format!("cannot create {path}"))?)),
+                None => Box::new(BufWriter::new(io::stdout().lock())),
+            };
+            stream::scan(&scanner, &scoring.inputs(&input), format, &mut out)
+        }
+        Command::Gate { input, scoring, rejects, max_reject_rate } => {
+            if let Some(r) = max_reject_rate {
+                anyhow::ensure!((0.0..=1.0).contains(&r), "--max-reject-rate must be between 0 and 1");
+            }
+            let model = load_model(scoring.model.as_deref())?;
+            let mut scanner = Scanner::new(&model);
+            scoring.threshold(&mut scanner)?;
+            stream::gate(&scanner, &scoring.inputs(&input), &rejects, max_reject_rate)
+        }
+        Command::Extract { input } => {
+            let inputs = Inputs { files: input.files.clone(), read: input.read_options(), jobs: 1 };
+            stream::extract(&inputs, &mut BufWriter::new(io::stdout().lock()))
         }
         Command::Explain { text, model, top_features } => {
             let model = load_model(model.as_deref())?;
@@ -237,7 +340,7 @@ fn run() -> Result<ExitCode> {
             let mut records = if data.is_empty() { Vec::new() } else { read_all_labelled(&data, &fields, &filter)? };
             for (paths, label) in [(&human, false), (&mt, true)] {
                 for p in paths {
-                    records.extend(mtlint::train::read_plain(input::open(p)?, p, label)?);
+                    records.extend(mtlint::train::read_plain(input::open(p, None)?, p, label)?);
                 }
             }
             eprintln!("mtlint train: {} records", records.len());
@@ -292,7 +395,7 @@ fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::BuildFluency { input, out } => {
-            let reader = input::open(&input)?;
+            let reader = input::open(&input, None)?;
             let model = mtlint::fluency::FluencyModel::train(reader, |n| eprintln!("mtlint build-fluency: {n} lines"))?;
             let mut file = BufWriter::new(std::fs::File::create(&out).with_context(|| format!("cannot write {out}"))?);
             model.write(&mut file).with_context(|| format!("cannot write {out}"))?;
@@ -329,7 +432,7 @@ fn read_all_labelled(paths: &[String], fields: &LabelFields, filter: &RecordFilt
     let exclusions = parse_conditions("--exclude", &filter.exclude)?;
     let mut records = Vec::new();
     for p in paths {
-        let reader = input::open(p)?;
+        let reader = input::open(p, None)?;
         let mut recs = read_labelled(reader, p, fields)?;
         recs.retain(|r| {
             conditions.iter().all(|(k, v)| field_is(r, k, v)) && !exclusions.iter().any(|(k, v)| field_is(r, k, v))
@@ -338,57 +441,4 @@ fn read_all_labelled(paths: &[String], fields: &LabelFields, filter: &RecordFilt
     }
     anyhow::ensure!(!records.is_empty(), "no labelled records in {}", paths.join(", "));
     Ok(records)
-}
-
-fn scan(scanner: &Scanner, files: &[String], format: InputFormat, fields: &JsonFields, output: OutputArg, top: usize) -> Result<ExitCode> {
-    let files: Vec<String> = if files.is_empty() { vec!["-".into()] } else { files.to_vec() };
-    let stdout = io::stdout();
-    let color = stdout.is_terminal();
-    let mut out = BufWriter::new(stdout.lock());
-    let mut reports: Vec<DocumentReport> = Vec::new();
-    let mut failed = false;
-    let mut write_error: Option<io::Error> = None;
-    for path in &files {
-        let result = input::read_path(path, format, fields, &mut |item| {
-            if write_error.is_some() {
-                return;
-            }
-            let written = match item {
-                Ok(record) => {
-                    let report = scanner.scan(record.id, &record.text);
-                    match output {
-                        OutputArg::Jsonl => output::write_jsonl(&mut out, &report),
-                        OutputArg::Text => {
-                            reports.push(report);
-                            Ok(())
-                        }
-                    }
-                }
-                Err(err) => {
-                    failed = true;
-                    eprintln!("mtlint: {}: {}", err.location, err.message);
-                    match output {
-                        OutputArg::Jsonl => output::write_jsonl_error(&mut out, &err),
-                        OutputArg::Text => Ok(()),
-                    }
-                }
-            };
-            if let Err(e) = written {
-                write_error = Some(e);
-            }
-        });
-        if let Some(e) = write_error.take() {
-            return Err(anyhow::Error::new(e).context("cannot write output"));
-        }
-        if let Err(e) = result {
-            failed = true;
-            eprintln!("mtlint: {e}");
-        }
-    }
-    if output == OutputArg::Text {
-        let opt = TextOptions { top_sentences: top, min_sentence_score: 0.5, color };
-        output::write_text_report(&mut out, &reports, opt).context("cannot write output")?;
-    }
-    out.flush().context("cannot write output")?;
-    Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }

@@ -1,12 +1,58 @@
-//! Writers for scan results: JSONL (one object per document, in input order) and a human report (documents
-//! ranked by score, each with its top suspect sentences and their findings).
+//! Writers for scan results. Streaming formats write one row per input record, in input order: JSONL
+//! (here), TSV ([`tsv`]) and dolma-style attributes ([`attributes`]). Ranked reports keep what they show of
+//! each document ([`Kept`]) and write at the end: the text report (here) and the HTML page ([`html`]).
 //!
 //! Colour is the caller's decision (only on a terminal); these functions only format.
 
-use crate::input::RecordError;
-use crate::scan::DocumentReport;
+pub mod attributes;
+pub mod html;
+pub mod tsv;
+
+use crate::scan::{DocumentReport, SentenceReport};
 use serde_json::json;
 use std::io::{self, Write};
+
+/// What a ranked report keeps of a document: its report with only the sentences it shows (their feature
+/// vectors dropped), the number of sentences it had, and its text where the report quotes it.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    pub report: DocumentReport,
+    pub sentence_count: usize,
+    pub text: Option<String>,
+}
+
+impl Kept {
+    /// Keeps the sentences for which `keep` holds.
+    pub fn new(mut report: DocumentReport, text: Option<String>, keep: impl Fn(&SentenceReport) -> bool) -> Kept {
+        let sentence_count = report.sentences.len();
+        report.sentences.retain(|s| keep(s));
+        for s in &mut report.sentences {
+            s.features = Vec::new();
+        }
+        report.passages = Vec::new();
+        Kept { report, sentence_count, text }
+    }
+
+    /// Keeps what the text report shows: the `top` highest-scoring sentences that score above
+    /// `min_score` or carry findings.
+    pub fn for_text_report(report: DocumentReport, opt: &TextOptions) -> Kept {
+        let shown: Vec<usize> = report
+            .ranked_sentences()
+            .into_iter()
+            .filter(|&s| report.sentences[s].score > opt.min_sentence_score || !report.sentences[s].findings.is_empty())
+            .take(opt.top_sentences)
+            .collect();
+        let starts: Vec<usize> = shown.iter().map(|&s| report.sentences[s].start).collect();
+        Kept::new(report, None, |s| starts.contains(&s.start))
+    }
+}
+
+/// Indices of `kept`, highest score first (ties keep input order).
+pub fn ranked(kept: &[Kept]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..kept.len()).collect();
+    order.sort_by(|&a, &b| kept[b].report.score.total_cmp(&kept[a].report.score).then(a.cmp(&b)));
+    order
+}
 
 /// Writes one document as a JSON line.
 pub fn write_jsonl(out: &mut dyn Write, report: &DocumentReport) -> io::Result<()> {
@@ -15,8 +61,8 @@ pub fn write_jsonl(out: &mut dyn Write, report: &DocumentReport) -> io::Result<(
 }
 
 /// Writes an unreadable record as a JSON line in its place: `{"id": location, "error": message}`.
-pub fn write_jsonl_error(out: &mut dyn Write, err: &RecordError) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &json!({"id": err.location, "error": err.message}))?;
+pub fn write_jsonl_error(out: &mut dyn Write, location: &str, message: &str) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &json!({"id": location, "error": message}))?;
     out.write_all(b"\n")
 }
 
@@ -58,12 +104,11 @@ fn one_line(s: &str, max: usize) -> String {
     }
 }
 
-/// Writes documents ranked by score (highest first; ties keep input order).
-pub fn write_text_report(out: &mut dyn Write, reports: &[DocumentReport], opt: TextOptions) -> io::Result<()> {
-    let mut order: Vec<usize> = (0..reports.len()).collect();
-    order.sort_by(|&a, &b| reports[b].score.total_cmp(&reports[a].score).then(a.cmp(&b)));
-    for (rank, &i) in order.iter().enumerate() {
-        let r = &reports[i];
+/// Writes documents ranked by score (highest first; ties keep input order), each with the sentences
+/// [`Kept::for_text_report`] kept.
+pub fn write_text_report(out: &mut dyn Write, kept: &[Kept], opt: TextOptions) -> io::Result<()> {
+    for (rank, &i) in ranked(kept).iter().enumerate() {
+        let r = &kept[i].report;
         let verdict = paint(opt.color, if r.verdict == "mt" { "1;31" } else { "32" }, r.verdict);
         writeln!(
             out,
@@ -72,15 +117,9 @@ pub fn write_text_report(out: &mut dyn Write, reports: &[DocumentReport], opt: T
             paint(opt.color, "1", &r.id),
             paint(opt.color, score_color(r.score), &format!("{:.2}", r.score)),
             verdict,
-            r.sentences.len()
+            kept[i].sentence_count
         )?;
-        let shown: Vec<usize> = r
-            .ranked_sentences()
-            .into_iter()
-            .filter(|&s| r.sentences[s].score > opt.min_sentence_score || !r.sentences[s].findings.is_empty())
-            .take(opt.top_sentences)
-            .collect();
-        for s in shown {
+        for s in r.ranked_sentences() {
             let sent = &r.sentences[s];
             writeln!(
                 out,

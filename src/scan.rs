@@ -33,6 +33,13 @@ pub struct SentenceReport {
     pub features: Vec<f32>,
 }
 
+impl SentenceReport {
+    /// The text a finding of this sentence points at.
+    pub fn quote(&self, finding: &Finding) -> &str {
+        &self.text[finding.start - self.start..finding.end - self.start]
+    }
+}
+
 /// A scored window of consecutive sentences.
 #[derive(Debug, Clone, Serialize)]
 pub struct PassageReport {
@@ -57,6 +64,12 @@ impl DocumentReport {
         let mut idx: Vec<usize> = (0..self.sentences.len()).collect();
         idx.sort_by(|&a, &b| self.sentences[b].score.total_cmp(&self.sentences[a].score).then(a.cmp(&b)));
         idx
+    }
+
+    /// Up to `n` findings with their sentences, those of the highest-scoring sentences first.
+    pub fn top_findings(&self, n: usize) -> Vec<(&SentenceReport, &Finding)> {
+        let ranked = self.ranked_sentences().into_iter().map(|i| &self.sentences[i]);
+        ranked.flat_map(|s| s.findings.iter().map(move |f| (s, f))).take(n).collect()
     }
 }
 
@@ -163,6 +176,9 @@ mod tests {
         assert!((0.0..=1.0).contains(&report.score));
         let top = report.ranked_sentences()[0];
         assert!(report.sentences[top].text.contains("$ 300"));
+        let (sentence, finding) = report.top_findings(1)[0];
+        assert_eq!(sentence.start, report.sentences[top].start, "the top finding is in the top sentence");
+        assert_eq!(sentence.quote(finding), &text[finding.start..finding.end]);
     }
 
     #[test]

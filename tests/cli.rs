@@ -3,40 +3,11 @@
 //! The seed articles and their sentence labels are read from `../shared/seeds` (override with
 //! `MTLINT_SEEDS`); they are acceptance examples and never training data.
 
+mod util;
+
 use serde_json::Value;
 use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
-fn mtlint(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mtlint"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("mtlint runs");
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or_default()).unwrap();
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-fn seeds_dir() -> PathBuf {
-    std::env::var_os("MTLINT_SEEDS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds"))
-}
-
-fn seed(name: &str) -> String {
-    let p = seeds_dir().join(name);
-    assert!(p.is_file(), "seed article {} not found (set MTLINT_SEEDS)", p.display());
-    p.to_string_lossy().into_owned()
-}
-
-fn jsonl(out: &Output) -> Vec<Value> {
-    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
-}
+use util::{jsonl, mtlint, seed, seeds_dir};
 
 /// A labelled seed sentence: file, label, identifying substring, artifact kinds.
 struct Gold {

@@ -1,0 +1,188 @@
+//! Scoring a stream of records on all cores, in input order, in flat memory. A reader thread cuts the
+//! input into batches (at most [`BatchLimits::records`] records or [`BatchLimits::text_bytes`] bytes of
+//! text) and hands them over a channel that holds one; each batch is scored in parallel on a rayon pool of
+//! `jobs` threads while the next one is read, and its results are delivered in input order. So at most
+//! three batches are in memory, whatever the size of the input.
+
+use crate::error::Error;
+use crate::input::{self, Item, ReadOptions, ReadStats};
+use crate::scan::{DocumentReport, Scanner};
+use rayon::prelude::*;
+use std::sync::mpsc::sync_channel;
+
+/// A record as read, with its report when it could be read (`report.is_some() == item.record.is_ok()`).
+#[derive(Debug)]
+pub struct Scored {
+    pub item: Item,
+    pub report: Option<DocumentReport>,
+}
+
+/// How large a batch may grow.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchLimits {
+    pub records: usize,
+    pub text_bytes: usize,
+}
+
+impl Default for BatchLimits {
+    fn default() -> Self {
+        BatchLimits { records: 256, text_bytes: 4 << 20 }
+    }
+}
+
+/// What a run read: the records passed over, and the inputs that could not be read at all (each
+/// reported, the others still read).
+#[derive(Debug, Default)]
+pub struct RunSummary {
+    pub stats: ReadStats,
+    pub failed_inputs: Vec<Error>,
+}
+
+enum Message {
+    Batch(Vec<Item>),
+    Failed(Error),
+}
+
+/// Scores records on a pool of worker threads.
+pub struct Pipeline {
+    pool: rayon::ThreadPool,
+    pub limits: BatchLimits,
+}
+
+impl Pipeline {
+    /// A pipeline on `jobs` threads (0: one per core).
+    pub fn new(jobs: usize) -> Result<Pipeline, Error> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .thread_name(|i| format!("mtlint-score-{i}"))
+            .build()
+            .map_err(|e| Error::Unsupported(format!("cannot start {jobs} worker threads: {e}")))?;
+        Ok(Pipeline { pool, limits: BatchLimits::default() })
+    }
+
+    /// The number of scoring threads.
+    pub fn jobs(&self) -> usize {
+        self.pool.current_num_threads()
+    }
+
+    /// Reads `paths` (directories expanded), scores every readable record with `scanner`, and hands each
+    /// record to `sink` in input order. Stops at the first error of `sink` and returns it.
+    pub fn run(&self, scanner: &Scanner, paths: &[String], opts: &ReadOptions, sink: &mut dyn FnMut(Scored) -> Result<(), Error>) -> Result<RunSummary, Error> {
+        let paths = input::walk::expand(paths)?;
+        let limits = self.limits;
+        let (tx, rx) = sync_channel::<Message>(1);
+        std::thread::scope(|scope| {
+            let reader = scope.spawn(move || {
+                let mut stats = ReadStats::default();
+                let mut batch: Vec<Item> = Vec::new();
+                let mut text_bytes = 0usize;
+                for path in &paths {
+                    let read = input::read_path(path, opts, &mut |item| {
+                        text_bytes += item.record.as_ref().map_or(0, |r| r.text.len());
+                        batch.push(item);
+                        if batch.len() >= limits.records || text_bytes >= limits.text_bytes {
+                            text_bytes = 0;
+                            tx.send(Message::Batch(std::mem::take(&mut batch))).map_err(|_| Error::Closed)?;
+                        }
+                        Ok(())
+                    });
+                    match read {
+                        Ok(s) => stats.add(&s),
+                        Err(Error::Closed) => return stats,
+                        Err(e) => {
+                            // Records read before the failure go first, then the failure, in order.
+                            let sent = tx.send(Message::Batch(std::mem::take(&mut batch))).and_then(|_| tx.send(Message::Failed(e)));
+                            text_bytes = 0;
+                            if sent.is_err() {
+                                return stats;
+                            }
+                        }
+                    }
+                }
+                let _ = tx.send(Message::Batch(batch));
+                stats
+            });
+            let mut failed_inputs = Vec::new();
+            let mut delivered = Ok(());
+            for message in rx.iter() {
+                match message {
+                    Message::Failed(e) => failed_inputs.push(e),
+                    Message::Batch(batch) => {
+                        delivered = self.score(scanner, batch).into_iter().try_for_each(&mut *sink);
+                        if delivered.is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+            // Dropping the receiver stops the reader at its next batch.
+            drop(rx);
+            let stats = reader.join().expect("the reader thread does not panic");
+            delivered.map(|_| RunSummary { stats, failed_inputs })
+        })
+    }
+
+    fn score(&self, scanner: &Scanner, batch: Vec<Item>) -> Vec<Scored> {
+        self.pool.install(|| {
+            batch
+                .into_par_iter()
+                .map(|item| {
+                    let report = item.record.as_ref().ok().map(|r| scanner.scan(r.id.clone(), &r.text));
+                    Scored { item, report }
+                })
+                .collect()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::InputFormat;
+    use crate::model::default_model;
+
+    #[test]
+    fn records_come_out_in_input_order_across_batches_and_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        let lines: Vec<String> = (0..40).map(|i| format!("Sentence number {i} is here.")).collect();
+        std::fs::write(&a, lines[..25].join("\n")).unwrap();
+        std::fs::write(&b, lines[25..].join("\n")).unwrap();
+        let scanner = Scanner::new(default_model());
+        let mut pipeline = Pipeline::new(2).unwrap();
+        pipeline.limits = BatchLimits { records: 3, text_bytes: 1 << 20 };
+        let opts = ReadOptions { format: InputFormat::Lines, ..ReadOptions::default() };
+        let paths = [a.to_str().unwrap().to_string(), "/no/such/file".to_string(), b.to_str().unwrap().to_string()];
+        let mut texts = Vec::new();
+        let summary = pipeline
+            .run(&scanner, &paths, &opts, &mut |s| {
+                texts.push(s.item.record.unwrap().text);
+                assert!(s.report.is_some());
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(texts, lines);
+        assert_eq!(summary.failed_inputs.len(), 1);
+        assert!(summary.failed_inputs[0].to_string().contains("/no/such/file"));
+    }
+
+    #[test]
+    fn a_failing_sink_stops_the_run_with_its_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.txt");
+        std::fs::write(&a, "one\n".repeat(5000)).unwrap();
+        let scanner = Scanner::new(default_model());
+        let mut pipeline = Pipeline::new(1).unwrap();
+        pipeline.limits = BatchLimits { records: 10, text_bytes: 1 << 20 };
+        let opts = ReadOptions { format: InputFormat::Lines, ..ReadOptions::default() };
+        let mut seen = 0;
+        let err = pipeline
+            .run(&scanner, &[a.to_str().unwrap().to_string()], &opts, &mut |_| {
+                seen += 1;
+                Err(Error::io("cannot write output", std::io::ErrorKind::BrokenPipe.into()))
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("cannot write output"));
+        assert_eq!(seen, 1);
+    }
+}
