@@ -13,9 +13,13 @@ corpus=data/build/corpus.jsonl
 $bin eval --data $corpus --split test --where domain=news --by kind --format json > $out/news_by_kind.json
 # 2. Every test record, broken down by kind (nmt, rbmt / original, reference).
 $bin eval --data $corpus --split test --by kind --format json > $out/by_kind.json
-# 3. The seed articles against gold.tsv.
+# 3. WMT22 documents (the ids of ../shared/wmt/wmt22/documents: ja-en, ru-en, uk-en and the English
+#    sources), each system's output of a document scored as one document.
+$bin eval --data $corpus --split test --where source=wmt22 --exclude pair=cs-en --exclude pair=de-en \
+  --exclude pair=zh-en --exclude pair=liv-en --by kind --documents doc,system --format json > $out/wmt22_documents.json
+# 4. The seed articles against gold.tsv.
 python3 scripts/seed_report.py --json > $out/seeds.json
-# 4. The generic baseline on the same split (char 1-5-gram TF-IDF + logistic regression).
+# 5. The generic baseline on the same split (char 1-5-gram TF-IDF + logistic regression).
 python3 scripts/baseline.py --train-kinds original,nmt,rbmt --out $out/baseline.json > $out/baseline.log
 python3 - "$out" <<'PY'
 import json, sys
@@ -34,6 +38,12 @@ print(f"| WMT news: Apertium round trips vs the original English | {news[('rbmt'
 print(f"| WMT news: neural MT vs human translation (references) | {news[('nmt','reference')]:.3f} | {bn['mt_vs_human_translation']['auc']:.3f} |")
 print(f"| all domains: Apertium round trips vs original English (news, SOTU, Moby Dick, Bible) | {kind[('rbmt','original')]:.3f} | {b['rbmt_vs_original']:.3f} |")
 print(f"| all domains: neural MT vs original English | {kind[('nmt','original')]:.3f} | {b['mt_vs_original']:.3f} |")
+dd = json.load(open(f"{d}/wmt22_documents.json"))["documents"]
+docs = {(c["mt"], c["human"]): c for c in dd["breakdown"]}
+c = docs[("nmt", "original")]
+print(f"| WMT22 documents: neural MT vs original English (document-level) | {c['roc_auc']:.3f} ({c['mt_records']} vs {c['human_records']} documents) | |")
+c = docs[("nmt", "reference")]
+print(f"| WMT22 documents: neural MT vs human translation (document-level) | {c['roc_auc']:.3f} ({c['mt_records']} vs {c['human_records']} documents) | |")
 print()
 print(f"seeds: sentence ROC-AUC {s['sentence_roc_auc']:.3f} over {s['labelled_sentences']} labelled sentences; "
       f"{s['artifact_sentences_with_findings']}/{s['artifact_sentences']} artifact sentences carry a finding")
