@@ -419,6 +419,9 @@ fn parse_conditions(flag: &str, items: &[String]) -> Result<Vec<(String, String)
 fn field_is(r: &mtlint::train::LabelledRecord, field: &str, value: &str) -> bool {
     match r.fields.get(field) {
         Some(serde_json::Value::String(s)) => s == value,
+        // A number or boolean matches by its JSON text ("1", "true"); clippy's `*other == value` would
+        // compare only strings.
+        #[allow(clippy::cmp_owned)]
         Some(other) => other.to_string() == value,
         None => false,
     }

@@ -110,11 +110,8 @@ impl Model {
 
     /// The uncalibrated logit of a feature vector.
     pub fn raw_logit(&self, features: &[f32]) -> f64 {
-        let mut z = self.intercept;
-        for i in 0..self.weights.len() {
-            z += self.weights[i] * ((features[i] as f64 - self.means[i]) / self.stds[i]);
-        }
-        z
+        let terms = self.weights.iter().zip(&self.means).zip(&self.stds).zip(features);
+        self.intercept + terms.map(|(((w, mean), std), x)| w * ((*x as f64 - mean) / std)).sum::<f64>()
     }
 
     /// The calibrated logit.

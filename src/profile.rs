@@ -168,7 +168,7 @@ impl ProfileTable {
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        if bytes.len() % 12 != 0 {
+        if !bytes.len().is_multiple_of(12) {
             return Err(Error::Model("profile table: length is not a whole number of entries".into()));
         }
         let mut weights = FxHashMap::default();
