@@ -72,11 +72,23 @@ pub struct ReadOptions {
     pub keep_raw: bool,
     /// Counts the bytes read from the files as stored (compressed), for a progress bar.
     pub bytes_read: Option<Arc<AtomicU64>>,
+    /// A document with more bytes of text is handed on as an unreadable record; 0 = no limit.
+    pub max_doc_bytes: usize,
 }
+
+/// The default `max_doc_bytes`: 4 MiB of text, far above any news article; scoring holds about 40 bytes
+/// per token, so this bounds a document's working memory to a few hundred MB.
+pub const DEFAULT_MAX_DOC_BYTES: usize = 4 << 20;
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { format: InputFormat::Auto, fields: JsonFields::default(), keep_raw: false, bytes_read: None }
+        ReadOptions {
+            format: InputFormat::Auto,
+            fields: JsonFields::default(),
+            keep_raw: false,
+            bytes_read: None,
+            max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
+        }
     }
 }
 
@@ -160,6 +172,19 @@ pub fn resolve(format: InputFormat, path: &str, reader: &mut dyn BufRead) -> Inp
 /// Reads every record of `path` into `sink`. Returns an error when the file cannot be opened or read at
 /// all, or when `sink` fails; record-level problems go to `sink` in their place.
 pub fn read_path(path: &str, opts: &ReadOptions, sink: &mut Sink) -> Result<ReadStats, Error> {
+    // Every record passes the size limit on its way out.
+    let limit = opts.max_doc_bytes;
+    let sink = &mut |mut item: Item| {
+        if let Ok(r) = &item.record {
+            if limit > 0 && r.text.len() > limit {
+                item.record = Err(format!(
+                    "document of {} bytes is larger than --max-doc-bytes {limit}: not scored (raise the limit to score it)",
+                    r.text.len()
+                ));
+            }
+        }
+        sink(item)
+    };
     let mut reader = open(path, opts.bytes_read.as_ref())?;
     let name = display_name(path);
     let format = resolve(opts.format, path, reader.as_mut());

@@ -72,6 +72,10 @@ struct InputArgs {
     /// JSONL field holding the document id (copied to the output).
     #[arg(long, default_value = "id")]
     id_field: String,
+    /// Documents longer than this many bytes of text are reported as unreadable records (with their
+    /// size), not scored: memory stays bounded on hostile input. 0 = no limit.
+    #[arg(long, default_value_t = mtlint::input::DEFAULT_MAX_DOC_BYTES)]
+    max_doc_bytes: usize,
 }
 
 impl InputArgs {
@@ -86,7 +90,7 @@ impl InputArgs {
             FormatArg::Warc => InputFormat::Warc,
         };
         let fields = JsonFields { text: self.text_field.clone(), id: self.id_field.clone() };
-        ReadOptions { format, fields, ..ReadOptions::default() }
+        ReadOptions { format, fields, max_doc_bytes: self.max_doc_bytes, ..ReadOptions::default() }
     }
 }
 

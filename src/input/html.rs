@@ -39,8 +39,58 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
     Encoding::for_label(value.as_bytes())
 }
 
+/// Pages nested deeper than this are read by a linear tag stripper instead of the HTML parser: building
+/// the tree is quadratic in the nesting depth (every new element scans the stack of open ones), and a
+/// hostile page nests 200,000 levels deep. Real pages stay far below.
+pub const MAX_NESTING: usize = 512;
+
+const VOID_TAGS: &[&str] = &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param", "keygen"];
+
+/// The deepest nesting of elements, estimated in one pass over the markup (void and self-closing
+/// elements do not nest; comments and declarations are skipped).
+pub fn nesting_depth(html: &str) -> usize {
+    let b = html.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        i += off + 1;
+        let Some(&next) = b.get(i) else { break };
+        let end = b[i..].iter().position(|&c| c == b'>').map_or(b.len(), |e| i + e);
+        if next == b'/' {
+            depth = depth.saturating_sub(1);
+        } else if next.is_ascii_alphabetic() {
+            let name_end = b[i..end].iter().position(|c| !c.is_ascii_alphanumeric()).map_or(end, |e| i + e);
+            let name = html[i..name_end].to_ascii_lowercase();
+            let self_closing = end > i && b[end - 1] == b'/';
+            if !self_closing && !VOID_TAGS.contains(&name.as_str()) {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+        i = end.min(b.len());
+    }
+    deepest
+}
+
+/// The text of markup with every tag removed and the common entities decoded, in one linear pass: the
+/// fallback for pages nested too deeply to parse.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        out.push(' ');
+        rest = rest[start..].find('>').map_or("", |end| &rest[start + end + 1..]);
+    }
+    out.push_str(rest);
+    let decoded = out.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'");
+    decoded.replace("&amp;", "&")
+}
+
 /// The article text of a whole page.
 pub fn article_text(html: &str) -> String {
+    if nesting_depth(html) > MAX_NESTING {
+        return tidy(&strip_tags(html));
+    }
     let doc = Document::from(html);
     strip_boilerplate(&doc);
     let config = Config { keep_classes: true, ..Config::default() };
@@ -75,6 +125,9 @@ const BLOCK_TAGS: &[&str] = &[
 
 /// The text of an HTML page or fragment without boilerplate blocks; blocks are separated by blank lines.
 pub fn fragment_text(html: &str) -> String {
+    if nesting_depth(html) > MAX_NESTING {
+        return tidy(&strip_tags(html));
+    }
     let doc = Document::from(html);
     strip_boilerplate(&doc);
     let mut out = String::new();
@@ -187,4 +240,19 @@ mod tests {
         assert_eq!(decode(cp1252, None), "<p>café</p>", "undeclared and not UTF-8: Windows-1252");
         assert_eq!(charset_param("text/html; charset=\"UTF-8\""), Some("\"UTF-8\""));
     }
+
+    #[test]
+    fn nesting_depth_counts_open_elements_but_not_void_or_closed_ones() {
+        assert_eq!(nesting_depth("<html><body><p>a<br>b<img src=x/></p><p>c</p></body></html>"), 3);
+        assert_eq!(nesting_depth("<!-- c --><div><div><div></div></div></div>"), 3);
+    }
+
+    #[test]
+    fn hostile_nesting_is_read_by_the_tag_stripper() {
+        let page = format!("<html><body>{}<p>The talks resumed &amp; ended.</p>{}</body></html>", "<div>".repeat(200_000), "</div>".repeat(200_000));
+        assert!(nesting_depth(&page) > MAX_NESTING);
+        assert_eq!(article_text(&page), "The talks resumed & ended.");
+        assert_eq!(fragment_text(&page), "The talks resumed & ended.");
+    }
 }
+
