@@ -76,6 +76,9 @@ struct InputArgs {
     /// size), not scored: memory stays bounded on hostile input. 0 = no limit.
     #[arg(long, default_value_t = mtlint::input::DEFAULT_MAX_DOC_BYTES)]
     max_doc_bytes: usize,
+    /// Stop at the first record that cannot be read (exit status 2) instead of reporting it and going on.
+    #[arg(long)]
+    strict: bool,
 }
 
 impl InputArgs {
@@ -110,7 +113,7 @@ struct ScoringArgs {
 
 impl ScoringArgs {
     fn inputs(&self, input: &InputArgs) -> Inputs {
-        Inputs { files: input.files.clone(), read: input.read_options(), jobs: self.jobs.unwrap_or(0) }
+        Inputs { files: input.files.clone(), read: input.read_options(), jobs: self.jobs.unwrap_or(0), strict: input.strict }
     }
 
     fn threshold(&self, scanner: &mut Scanner) -> Result<()> {
@@ -317,7 +320,7 @@ fn run() -> Result<ExitCode> {
             stream::gate(&scanner, &scoring.inputs(&input), &rejects, max_reject_rate)
         }
         Command::Extract { input } => {
-            let inputs = Inputs { files: input.files.clone(), read: input.read_options(), jobs: 1 };
+            let inputs = Inputs { files: input.files.clone(), read: input.read_options(), jobs: 1, strict: input.strict };
             stream::extract(&inputs, &mut BufWriter::new(io::stdout().lock()))
         }
         Command::Explain { text, model, top_features } => {

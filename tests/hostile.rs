@@ -95,3 +95,28 @@ fn binary_and_entity_bombs_get_a_clear_answer() {
     assert!(!stdout.contains("root:"), "an external entity was read");
     assert!(stdout.len() < 100_000, "entities were expanded: {} bytes", stdout.len());
 }
+
+#[test]
+fn strict_stops_at_the_first_bad_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.jsonl");
+    std::fs::write(
+        &path,
+        "{\"id\":\"a\",\"text\":\"The talks resumed.\"}\n{\"id\":\"b\",\"text\":7}\n{\"id\":\"c\",\"text\":\"The ministry said so.\"}\n",
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    // Without --strict every record is answered.
+    let out = mtlint(&["scan", "--format", "jsonl", p]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(lines(&out).len(), 3);
+    // With --strict the run stops at line 2, after reporting it.
+    let out = mtlint(&["scan", "--format", "jsonl", "--strict", "--jobs", "1", p]);
+    assert_eq!(out.status.code(), Some(2));
+    let docs = lines(&out);
+    assert_eq!(docs.len(), 2, "{docs:?}");
+    assert_eq!(docs[0]["id"], "a");
+    assert!(docs[1]["error"].is_string());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("{p}:2")) && stderr.contains("--strict"), "{stderr}");
+}

@@ -27,6 +27,8 @@ pub struct Inputs {
     pub files: Vec<String>,
     pub read: ReadOptions,
     pub jobs: usize,
+    /// Stop at the first unreadable record (after it has been reported in its place).
+    pub strict: bool,
 }
 
 impl Inputs {
@@ -62,7 +64,12 @@ fn run(scanner: &Scanner, inputs: &Inputs, sink: &mut dyn FnMut(Scored) -> Resul
     let result = pipeline.run(scanner, &files, &read, &mut |scored| {
         records += 1;
         progress.update(records);
-        sink(scored)
+        let stop = match (&scored.item.record, inputs.strict) {
+            (Err(message), true) => Some(Error::Record { location: scored.item.location.clone(), message: format!("{message} (--strict: stopped here)") }),
+            _ => None,
+        };
+        sink(scored)?;
+        stop.map_or(Ok(()), Err)
     });
     progress.finish();
     Ok(result?)
@@ -117,7 +124,12 @@ pub fn gate(scanner: &Scanner, inputs: &Inputs, rejects_path: &str, max_reject_r
     let rejects = File::create(rejects_path).with_context(|| format!("cannot create {rejects_path}"))?;
     let stdout = io::stdout();
     let mut gate = Gate::new(scanner.threshold, BufWriter::new(stdout.lock()), BufWriter::new(rejects), rejects_path);
-    let inputs = Inputs { read: ReadOptions { keep_raw: true, ..inputs.read.clone() }, files: inputs.files.clone(), jobs: inputs.jobs };
+    let inputs = Inputs {
+        read: ReadOptions { keep_raw: true, ..inputs.read.clone() },
+        files: inputs.files.clone(),
+        jobs: inputs.jobs,
+        strict: inputs.strict,
+    };
     let result = run(scanner, &inputs, &mut |scored| gate.handle(scored));
     let counts = gate.counts();
     let summary = match result {
