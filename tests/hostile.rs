@@ -120,3 +120,34 @@ fn strict_stops_at_the_first_bad_record() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(&format!("{p}:2")) && stderr.contains("--strict"), "{stderr}");
 }
+
+#[test]
+fn truncated_zstd_and_warc_give_what_came_before_the_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    // zstd: varied records, so the stream has many blocks before the cut.
+    let mut data = String::new();
+    let words = ["talks", "resumed", "ministry", "said", "taxes", "capital", "government", "would", "raise", "year"];
+    for i in 0..60_000usize {
+        let text: Vec<&str> = (0..12).map(|k| words[(i * 7 + k * 13 + i / 3) % words.len()]).collect();
+        data.push_str(&format!("{{\"id\":\"r{i}\",\"text\":\"The {}.\"}}\n", text.join(" ")));
+    }
+    let z = zstd::encode_all(data.as_bytes(), 3).unwrap();
+    let zpath = dir.path().join("cut.jsonl.zst");
+    std::fs::write(&zpath, &z[..z.len() / 2]).unwrap();
+    let out = mtlint(&["scan", "--format", "tsv", zpath.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let rows = String::from_utf8_lossy(&out.stdout).lines().count();
+    assert!(rows > 1000 && rows < 60_000, "{rows} rows");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cut.jsonl.zst:"));
+
+    // WARC: the fixture cut inside its last record.
+    let warc = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/crawl.warc.gz")).unwrap();
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&warc[..]), &mut plain).unwrap();
+    let wpath = dir.path().join("cut.warc");
+    std::fs::write(&wpath, &plain[..plain.len() * 7 / 10]).unwrap();
+    let out = mtlint(&["scan", "--format", "jsonl", wpath.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!lines(&out).is_empty(), "the complete records before the cut are scored");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cut.warc#record"), "{}", String::from_utf8_lossy(&out.stderr));
+}
