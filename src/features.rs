@@ -5,7 +5,7 @@
 //! spaced currency sign against a sentence that is merely too smooth. The names are part of the model file
 //! and checked on load, so a model trained on another feature set is refused rather than misread.
 
-use crate::detect::{default_detectors, detect_sentence, Detector, Finding};
+use crate::detect::{default_detectors, run_detectors, Detector, Finding};
 use crate::document::{Document, TokenKind};
 use crate::fluency::{default_model, Collocations, FluencyModel};
 use crate::profile::ProfileTable;
@@ -106,10 +106,6 @@ impl Default for FeatureExtractor {
 }
 
 impl FeatureExtractor {
-    pub fn detectors(&self) -> &[Box<dyn Detector>] {
-        &self.detectors
-    }
-
     /// The findings and the full feature vector of sentence `index` of `doc`, with the model's profile.
     pub fn extract(&self, doc: &Document, index: usize, profile: &ProfileTable) -> (Vec<f32>, Vec<Finding>) {
         let (mut v, findings) = self.extract_base(doc, index);
@@ -120,7 +116,8 @@ impl FeatureExtractor {
     /// The findings and the features that do not depend on a trained model (all but the profile).
     pub fn extract_base(&self, doc: &Document, index: usize) -> (Vec<f32>, Vec<Finding>) {
         let words = self.fluency.sentence_ids(doc, index);
-        let mut findings = detect_sentence(&self.detectors, doc, index);
+        let mut findings = Vec::new();
+        run_detectors(&self.detectors, doc, index, &mut findings);
         self.collocations.detect_ids(doc, &words, &mut findings);
         findings.sort_by_key(|f| (f.start, f.end));
         let mut v = Vec::with_capacity(64);

@@ -40,7 +40,7 @@ pub struct Model {
     pub training: serde_json::Value,
 }
 
-fn sigmoid(z: f64) -> f64 {
+pub(crate) fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 

@@ -11,7 +11,7 @@
 use crate::detect::Finding;
 use crate::document::{Document, TokenKind};
 use crate::features::FeatureExtractor;
-use crate::model::{Contribution, Model};
+use crate::model::{sigmoid, Contribution, Model};
 use serde::Serialize;
 
 /// Sentences per passage window.
@@ -79,10 +79,6 @@ pub struct Scanner<'m> {
     pub extractor: FeatureExtractor,
     /// Documents above this score get the verdict "mt".
     pub threshold: f64,
-}
-
-fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
 }
 
 /// The document score from its judged sentences' calibrated logits: sigmoid(sum / sqrt(n)), 0 when none.

@@ -32,17 +32,6 @@ pub enum Family {
 }
 
 impl Family {
-    pub const ALL: [Family; 8] = [
-        Family::ForeignWord,
-        Family::Typography,
-        Family::Pronoun,
-        Family::Calque,
-        Family::Collocation,
-        Family::WordOrder,
-        Family::Grammar,
-        Family::Repetition,
-    ];
-
     /// The family's stable name, used in rule names and feature names.
     pub fn name(self) -> &'static str {
         match self {
@@ -100,14 +89,12 @@ pub fn default_detectors() -> Vec<Box<dyn Detector>> {
     ]
 }
 
-/// Runs `detectors` over sentence `index` of `doc`.
-pub fn detect_sentence(detectors: &[Box<dyn Detector>], doc: &Document, index: usize) -> Vec<Finding> {
-    let mut out = Vec::new();
+/// Appends the findings of `detectors` on sentence `index` of `doc` to `out`, in detector order (the
+/// caller sorts them once it has added any of its own).
+pub fn run_detectors(detectors: &[Box<dyn Detector>], doc: &Document, index: usize, out: &mut Vec<Finding>) {
     for d in detectors {
-        d.detect(doc, index, &mut out);
+        d.detect(doc, index, out);
     }
-    out.sort_by_key(|f| (f.start, f.end));
-    out
 }
 
 #[cfg(test)]

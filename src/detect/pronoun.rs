@@ -169,7 +169,7 @@ impl Detector for PronounCarryOver {
         let mut female_earlier: Option<bool> = None;
         let mut female_in_sentence = false;
         for (j, t) in tokens.iter().enumerate() {
-            if let Some(gender) = is_pronoun(t).then(|| pronoun_gender(doc.low(t))).flatten() {
+            if let Some(gender) = (t.kind == TokenKind::Word).then(|| pronoun_gender(doc.low(t))).flatten() {
                 let view = &views[if gender == Gender::Female { 0 } else { 1 }];
                 let female_named = gender == Gender::Female
                     && (female_in_sentence || *female_earlier.get_or_insert_with(|| female_person_before_sentence(doc, index)));
