@@ -81,22 +81,28 @@ fn decimal_commas(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>) {
     }
 }
 
-/// ". ." / ", ," / ".." (not an ellipsis), and a space before "," or ".".
+/// ". ." / ", ," / ", ." (not an ellipsis), and a space before "," or ".".
+///
+/// Left alone: an abbreviation's full stop glued to the comma after it ("Washington, D.C., is",
+/// "Inc.;"), and two glued dots (".."), which informal human writing uses as a short ellipsis.
 fn doubled_punctuation(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>) {
+    let dot = |j: usize| tokens.get(j).is_some_and(|c| doc.tok(c) == ".");
     for (i, pair) in tokens.windows(2).enumerate() {
         let (a, b) = (&pair[0], &pair[1]);
         let (ta, tb) = (doc.tok(a), doc.tok(b));
         let stop = |s: &str| matches!(s, "." | "," | ";" | ":");
         if stop(ta) && stop(tb) && (ta == "." || tb == ".") {
             // An ellipsis, written "..." or spaced ". . .", is three or more dots in a row.
-            let dot = |j: usize| tokens.get(j).is_some_and(|c| doc.tok(c) == ".");
             let part_of_ellipsis = ta == "." && tb == "." && (dot(i + 2) || (i > 0 && dot(i - 1)));
-            if !part_of_ellipsis {
+            let abbreviation_then_stop = ta == "." && tb != "." && !b.space_before && !a.space_before;
+            let informal_ellipsis = ta == "." && tb == "." && !b.space_before;
+            if !part_of_ellipsis && !abbreviation_then_stop && !informal_ellipsis {
                 out.push(finding("doubled-punctuation", a.span.start, b.span.end, "doubled sentence punctuation"));
             }
         } else if matches!(tb, "," | ".") && b.space_before && a.kind != TokenKind::Punct && i + 2 < tokens.len() + 1 {
             let before_number = tokens.get(i + 2).is_some_and(|c| c.kind == TokenKind::Number && !c.space_before);
-            if !before_number {
+            let opens_ellipsis = tb == "." && dot(i + 2);
+            if !before_number && !opens_ellipsis {
                 out.push(finding(
                     "space-before-punctuation",
                     a.span.end,
@@ -207,6 +213,16 @@ mod tests {
         assert!(flags("He paused... and then went on.").is_empty());
         assert!(flags("Of patience, and of loyalty. . . . And then more.").is_empty());
         assert_eq!(flags("He left , then came back.")[0].0, "typography/space-before-punctuation");
+        assert_eq!(flags("Prices rose. , and then fell.")[0].0, "typography/doubled-punctuation");
+    }
+
+    #[test]
+    fn leaves_abbreviations_and_informal_ellipses_alone() {
+        assert!(flags("The idea that government in Washington, D.C., is wiser.").is_empty());
+        assert!(flags("Police in Baton Rouge, La., announced an arrest.").is_empty());
+        assert!(flags("It arrived late..never again.").is_empty());
+        assert!(flags("We have high salaries ... it has been a shock.").is_empty());
+        assert!(flags("Let reverence for the laws . . . become the religion.").is_empty());
     }
 
     #[test]
