@@ -44,7 +44,7 @@ fn gazetteer() -> &'static Gazetteer {
             organisations: words(include_str!("lists/organisations.txt")).collect(),
             female: section(people, "female"),
             male: section(people, "male"),
-            person: section(people, "person"),
+            person: section(people, "person").into_iter().chain(words(include_str!("lists/person_nouns.txt"))).collect(),
         }
     })
 }
@@ -173,7 +173,9 @@ impl Detector for PronounCarryOver {
                 let view = &views[if gender == Gender::Female { 0 } else { 1 }];
                 let female_named = gender == Gender::Female
                     && (female_in_sentence || *female_earlier.get_or_insert_with(|| female_person_before_sentence(doc, index)));
-                if let (Some(antecedent), false, false) = (view.non_person, view.person, female_named) {
+                // "..., he said": a speaker is a person, usually named earlier than the reader's view reaches.
+                let speaker = tokens.get(j + 1).is_some_and(|n| SPEECH_VERBS.contains(&doc.low(n)));
+                if let (Some(antecedent), false, false, false) = (view.non_person, view.person, female_named, speaker) {
                     let pronoun = doc.tok(t);
                     out.push(Finding::new(
                         Family::Pronoun,
@@ -224,6 +226,17 @@ mod tests {
         assert!(flags("Pyongyang has denied it. Trump said he met Kim in Hanoi.").is_empty());
         assert!(flags("Washington has denied it. Trump said he would not go.").is_empty());
         assert!(flags("Angela Merkel visited France. The trip to Paris went well. Her aides said so.").is_empty());
+    }
+
+    #[test]
+    fn common_nouns_for_people_are_candidates() {
+        // From the WordNet noun.person list (lists/person_nouns.txt), not only names and titles.
+        assert!(flags("It happened in Ohio. The accused told the police he was peeved.").is_empty());
+        assert!(flags("America is hiring. \"That gets people back to work,\" he said.").is_empty());
+        assert!(flags("The bank in Seoul was robbed. Officials said she had fled.").is_empty());
+        assert!(flags("The government is trying to confuse us,\" he said.").is_empty());
+        // A place or company word is never taken for a person noun.
+        assert!(!flags("It happened in Paris. The company said she had no comment.").is_empty());
     }
 
     #[test]
