@@ -23,6 +23,8 @@ struct Calque {
     slots: Vec<Slot>,
     source: String,
     english: String,
+    /// Words that, right before the phrase, make it ordinary English ("felt assured that").
+    not_after: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -93,7 +95,10 @@ impl Calques {
                     }
                 }
             }
-            calques.push(Calque { slots, source: cols[1].to_string(), english: cols[2].to_string() });
+            let not_after = cols.get(3).and_then(|c| c.strip_prefix("not after:")).map_or_else(Vec::new, |words| {
+                words.split(',').map(|w| w.trim().to_string()).filter(|w| !w.is_empty()).collect()
+            });
+            calques.push(Calque { slots, source: cols[1].to_string(), english: cols[2].to_string(), not_after });
         }
         let mut idioms = FxHashMap::default();
         for cols in data_lines(idioms_tsv) {
@@ -106,6 +111,10 @@ impl Calques {
 
     /// Token index just past a match of `calque` starting at `start`, if it matches.
     fn matches(&self, doc: &Document, tokens: &[Token], start: usize, calque: &Calque) -> Option<usize> {
+        let excused = start > 0 && calque.not_after.iter().any(|w| w == doc.low(&tokens[start - 1]));
+        if excused {
+            return None;
+        }
         let mut i = start;
         for slot in &calque.slots {
             // Calques never span sentence punctuation: skip nothing, compare token by token.
@@ -225,6 +234,15 @@ mod tests {
         assert!(flags("North American markets rose, and the company said the attack was a hack.").is_empty());
         assert!(flags("Software piracy costs the industry billions, the study found.").is_empty());
         assert!(flags("He has lived there since 2019 and for several years before that.").is_empty());
+    }
+
+    #[test]
+    fn words_before_a_phrase_can_make_it_english() {
+        assert_eq!(flags("The minister assured that the vaccine was safe.")[0].1, "assured that");
+        assert!(flags("Towards evening I felt assured that all was well.").is_empty());
+        assert!(flags("Rest assured that we will call.").is_empty());
+        assert_eq!(flags("The city counts with three hospitals.")[0].1, "counts with");
+        assert!(flags("He was counted with the rebels.").is_empty());
     }
 
     #[test]
