@@ -13,7 +13,7 @@ use mtlint::input::{self, InputFormat, JsonFields, ReadOptions};
 use mtlint::model::{default_model, Model};
 use mtlint::output::TextOptions;
 use mtlint::scan::Scanner;
-use mtlint::train::{read_labelled, train, LabelFields, TrainOptions};
+use mtlint::train::{read_labelled, train, LabelFields, RulePrior, TrainOptions};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -236,6 +236,14 @@ enum Command {
         /// learned as the label.
         #[arg(long)]
         balance_by: Option<String>,
+        /// Prior odds that a sentence with an artifact finding is machine-translated, given to the fit as
+        /// prior data (pseudo-observations, one set per finding family), so that a rule the training data
+        /// rarely sees keeps a weight near ln(odds). 0 turns the prior off.
+        #[arg(long, default_value_t = 9.0)]
+        rule_prior_odds: f64,
+        /// How many observations the rule prior is worth, per finding family.
+        #[arg(long, default_value_t = 20.0)]
+        rule_prior_rows: f64,
     },
     /// Evaluate a model on labelled JSONL: ROC-AUC, PR-AUC, confusion matrix, breakdown, weights.
     Eval {
@@ -342,7 +350,7 @@ fn run() -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Train { data, human, mt, out, text_field, label_field, group_field, filter, max_per_class, alpha, target, mix_by, balance_by } => {
+        Command::Train { data, human, mt, out, text_field, label_field, group_field, filter, max_per_class, alpha, target, mix_by, balance_by, rule_prior_odds, rule_prior_rows } => {
             let fields = LabelFields { text: text_field, label: label_field, group: group_field };
             let mut records = if data.is_empty() { Vec::new() } else { read_all_labelled(&data, &fields, &filter)? };
             for (paths, label) in [(&human, false), (&mt, true)] {
@@ -352,7 +360,12 @@ fn run() -> Result<ExitCode> {
             }
             eprintln!("mtlint train: {} records", records.len());
             let target = parse_conditions("--target", &target.into_iter().collect::<Vec<_>>())?.pop();
-            let options = TrainOptions { max_per_class, alpha, balance_by, mix_by, target, ..TrainOptions::default() };
+            if !(rule_prior_odds >= 0.0 && rule_prior_odds.is_finite() && rule_prior_rows >= 0.0 && rule_prior_rows.is_finite()) {
+                anyhow::bail!("--rule-prior-odds and --rule-prior-rows must be finite and not negative");
+            }
+            let rule_prior = (rule_prior_odds > 0.0 && rule_prior_rows > 0.0)
+                .then_some(RulePrior { odds: rule_prior_odds, rows: rule_prior_rows });
+            let options = TrainOptions { max_per_class, alpha, balance_by, mix_by, target, rule_prior, ..TrainOptions::default() };
             let mut model = train(&records, &options, |line| eprintln!("mtlint train: {line}"))?;
             if let serde_json::Value::Object(map) = &mut model.training {
                 map.insert("data".into(), serde_json::json!(data));

@@ -144,6 +144,28 @@ pub struct TrainOptions {
     /// of other domains still teach the weights of the findings (artifact rules are domain-independent
     /// evidence), through a training-only indicator column that absorbs their base rate.
     pub target: Option<(String, String)>,
+    /// Prior belief about the artifact rules, as prior data (pseudo-observations): for every finding
+    /// family, `rule_prior_rows` virtual sentences that carry one finding of the family and are otherwise
+    /// average, of which a share `odds / (1 + odds)` is labelled mt. A family the training data rarely
+    /// sees keeps about the prior's weight, ln(odds); one it sees often is weighed by the data. `None` or
+    /// 0 rows: no prior. Default: odds 9 (a sentence with one finding is 90% likely machine-translated)
+    /// worth 20 rows.
+    pub rule_prior: Option<RulePrior>,
+}
+
+/// See [`TrainOptions::rule_prior`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RulePrior {
+    /// Prior odds that a sentence with one finding is machine-translated (against an average sentence's 1).
+    pub odds: f64,
+    /// How many observations the prior is worth, per finding family.
+    pub rows: f64,
+}
+
+impl Default for RulePrior {
+    fn default() -> Self {
+        RulePrior { odds: 9.0, rows: 20.0 }
+    }
 }
 
 impl Default for TrainOptions {
@@ -157,6 +179,7 @@ impl Default for TrainOptions {
             mix_by: None,
             profile_min_count: 3,
             target: None,
+            rule_prior: Some(RulePrior::default()),
         }
     }
 }
@@ -257,6 +280,31 @@ fn profile_table(records: &[&LabelledRecord], by: Option<&str>, mix_by: Option<&
     ProfileTable::train(records.iter().map(|r| (r.text.as_str(), r.label, weight(r))), min_count)
 }
 
+/// The pseudo-observations of a [`RulePrior`], in symmetric pairs so that they pin the finding's weight
+/// and leave the intercept to the data: for each finding column, half the rows have the finding (+1) and
+/// are labelled mt in the prior's odds, the other half have it at -1 and are labelled human in the same
+/// odds. Every other (standardised) feature is at its mean and the rows are in the target domain.
+fn prior_rows(is_finding: &[bool], columns: usize, prior: RulePrior) -> (Array2<f64>, Array1<usize>) {
+    let half = prior.rows / 2.0;
+    let agree = (half * prior.odds / (1.0 + prior.odds)).round() as usize;
+    let disagree = (half / (1.0 + prior.odds)).round() as usize;
+    let families: Vec<usize> = (0..is_finding.len()).filter(|&j| is_finding[j]).collect();
+    let per_family = 2 * (agree + disagree);
+    let mut x = Array2::zeros((families.len() * per_family, columns));
+    let mut y = Array1::zeros(families.len() * per_family);
+    let mut row = 0;
+    for &j in &families {
+        for (sign, mt_label) in [(1.0, 1), (-1.0, 0)] {
+            for k in 0..agree + disagree {
+                x[[row, j]] = sign;
+                y[row] = if k < agree { mt_label } else { 1 - mt_label };
+                row += 1;
+            }
+        }
+    }
+    (x, y)
+}
+
 /// Fits a model on `records`. `progress` receives human-readable progress lines.
 pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: impl FnMut(&str)) -> Result<Model, Error> {
     let fx = FeatureExtractor::default();
@@ -342,8 +390,14 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         let indicator = Array2::from_shape_fn((x.nrows(), 1), |(i, _)| if outside[i] { 1.0 } else { 0.0 });
         x = ndarray::concatenate![ndarray::Axis(1), x, indicator];
     }
+    let mut y: Array1<usize> = fit.iter().map(|r| r.label as usize).collect();
+    if let Some(prior) = options.rule_prior.filter(|p| p.rows > 0.0) {
+        let (x_prior, y_prior) = prior_rows(&is_finding, x.ncols(), prior);
+        progress(&format!("adding {} prior rows for the artifact rules (odds {}, worth {} rows each)", y_prior.len(), prior.odds, prior.rows));
+        x = ndarray::concatenate![ndarray::Axis(0), x, x_prior];
+        y = ndarray::concatenate![ndarray::Axis(0), y, y_prior];
+    }
     let mut excluded = vec![false; x.ncols()];
-    let y: Array1<usize> = fit.iter().map(|r| r.label as usize).collect();
     // A finding is evidence of machine translation by construction: the model may ignore a rule family
     // (weight 0) but never count it as evidence of human writing. Negative finding weights are fixed at
     // zero and the model refitted until none is left.

@@ -116,6 +116,41 @@ fn training_is_deterministic_and_its_model_is_usable() {
 }
 
 #[test]
+fn the_rule_prior_keeps_weight_on_rules_the_training_data_never_shows() {
+    // The generated reviews carry no untranslated words, so the data alone says nothing about that rule.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.jsonl");
+    write_reviews(&data, 60, 3);
+    let weight_of = |model: &Path, feature: &str| -> f64 {
+        let m: Value = serde_json::from_slice(&std::fs::read(model).unwrap()).unwrap();
+        let i = m["feature_names"].as_array().unwrap().iter().position(|n| n == feature).unwrap();
+        m["weights"][i].as_f64().unwrap()
+    };
+    let (with, without) = (dir.path().join("with.json"), dir.path().join("without.json"));
+    for (model, extra) in [(&with, vec![]), (&without, vec!["--rule-prior-odds", "0"])] {
+        let mut args = vec!["train", "--data", data.to_str().unwrap(), "--out", model.to_str().unwrap()];
+        args.extend(extra);
+        let out = mtlint(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let (w, wo) = (weight_of(&with, "findings.foreign-word"), weight_of(&without, "findings.foreign-word"));
+    assert!(w > 1.5 && w < 9f64.ln() + 0.5, "with the default prior (odds 9): {w}");
+    assert!(wo.abs() < 0.1, "without a prior the unseen rule has no weight: {wo}");
+    // And it shows in the scores: the same review with an untranslated Spanish word.
+    let text = dir.path().join("review.txt");
+    std::fs::write(&text, "The kettle works great. The seller respondió quickly and the lamp feels sturdy.").unwrap();
+    let score = |model: &Path| -> f64 {
+        let out = mtlint(&["scan", "--model", model.to_str().unwrap(), "--format", "jsonl", text.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["sentences"][1]["score"].as_f64().unwrap()
+    };
+    // This model's statistics are sure the sentence is human; the finding moves its log-odds.
+    let logit = |p: f64| (p / (1.0 - p)).ln();
+    assert!(logit(score(&with)) - logit(score(&without)) > 1.5, "{} vs {}", score(&with), score(&without));
+}
+
+#[test]
 fn plain_human_and_mt_files_train_a_model_and_eval_draws_curves() {
     let dir = tempfile::tempdir().unwrap();
     let mut rng = Lcg(3);
