@@ -66,9 +66,11 @@ impl Pipeline {
     }
 
     /// Reads `paths` (directories expanded), scores every readable record with `scanner`, and hands each
-    /// record to `sink` in input order. Stops at the first error of `sink` and returns it.
+    /// record to `sink` in input order. An input that cannot be opened, read or listed is reported in
+    /// [`RunSummary::failed_inputs`] and the others are still read. Stops at the first error of `sink` and
+    /// returns it.
     pub fn run(&self, scanner: &Scanner, paths: &[String], opts: &ReadOptions, sink: &mut dyn FnMut(Scored) -> Result<(), Error>) -> Result<RunSummary, Error> {
-        let paths = input::walk::expand(paths)?;
+        let input::walk::Expanded { files: paths, errors: unlisted } = input::walk::expand(paths);
         let limits = self.limits;
         let (tx, rx) = sync_channel::<Message>(1);
         std::thread::scope(|scope| {
@@ -102,7 +104,7 @@ impl Pipeline {
                 let _ = tx.send(Message::Batch(batch));
                 stats
             });
-            let mut failed_inputs = Vec::new();
+            let mut failed_inputs = unlisted;
             let mut delivered = Ok(());
             for message in rx.iter() {
                 match message {

@@ -4,6 +4,7 @@
 use super::progress::Progress;
 use anyhow::{Context, Result};
 use mtlint::gate::Gate;
+use mtlint::input::walk::Expanded;
 use mtlint::input::{self, ReadOptions};
 use mtlint::output::{self, attributes, html, tsv, Kept, TextOptions};
 use mtlint::pipeline::{Pipeline, RunSummary, Scored};
@@ -32,9 +33,10 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    fn files(&self) -> Result<Vec<String>> {
+    /// The files to read (standard input when none is given) and the directories that could not be listed.
+    fn files(&self) -> Expanded {
         let files = if self.files.is_empty() { vec!["-".to_string()] } else { self.files.clone() };
-        Ok(input::walk::expand(&files)?)
+        input::walk::expand(&files)
     }
 }
 
@@ -56,7 +58,7 @@ fn report_summary(command: &str, summary: &RunSummary) -> bool {
 
 /// Runs the pipeline over the inputs with a progress bar, handing each record to `sink`.
 fn run(scanner: &Scanner, inputs: &Inputs, sink: &mut dyn FnMut(Scored) -> Result<(), Error>) -> Result<RunSummary> {
-    let files = inputs.files()?;
+    let Expanded { files, errors: unlisted } = inputs.files();
     let progress = Progress::new(&files);
     let read = ReadOptions { bytes_read: progress.counter(), ..inputs.read.clone() };
     let pipeline = Pipeline::new(inputs.jobs)?;
@@ -72,7 +74,10 @@ fn run(scanner: &Scanner, inputs: &Inputs, sink: &mut dyn FnMut(Scored) -> Resul
         stop.map_or(Ok(()), Err)
     });
     progress.finish();
-    Ok(result?)
+    // What could not be listed is reported with the inputs that could not be read, first.
+    let mut summary = result?;
+    summary.failed_inputs.splice(0..0, unlisted);
+    Ok(summary)
 }
 
 pub fn scan(scanner: &Scanner, inputs: &Inputs, format: ScanFormat, out: &mut dyn Write) -> Result<ExitCode> {
@@ -160,7 +165,12 @@ pub fn extract(inputs: &Inputs, out: &mut dyn Write) -> Result<ExitCode> {
     let mut stats = input::ReadStats::default();
     let mut failed = false;
     let mut write_failure: Option<io::Error> = None;
-    for path in inputs.files()? {
+    let Expanded { files, errors: unlisted } = inputs.files();
+    for e in &unlisted {
+        failed = true;
+        eprintln!("mtlint: {e}");
+    }
+    for path in files {
         let read = input::read_path(&path, &inputs.read, &mut |item| {
             let line = match &item.record {
                 Ok(r) => serde_json::json!({"id": r.id, "text": r.text}),
