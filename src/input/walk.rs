@@ -1,7 +1,7 @@
 //! Expanding directories into the files below them, recursively and in sorted path order, so that a run
 //! over a directory is deterministic. Hidden files and directories (names starting with ".") are left out.
-//! A directory that cannot be listed (no permission, a dangling link, a loop) is reported and skipped:
-//! the files around it are still read.
+//! What cannot be listed (a directory without permission, a dangling link, a link loop) is reported and
+//! skipped: the files around it are still read.
 
 use crate::error::Error;
 use std::path::Path;
