@@ -12,6 +12,7 @@ use crate::detect::{Detector, Family, Finding};
 use crate::document::{fold_apostrophes, Document, Token, TokenKind};
 use std::borrow::Cow;
 use crate::error::Error;
+use crate::wordmap::WordMap;
 use rustc_hash::FxHashMap;
 use std::io::{BufRead, Write};
 use std::sync::OnceLock;
@@ -50,11 +51,114 @@ struct WordStats {
 
 /// The bigram model.
 pub struct FluencyModel {
-    vocab: FxHashMap<String, u32>,
+    vocab: WordMap<u32>,
     stats: Vec<WordStats>,
-    bigrams: FxHashMap<u64, u32>,
+    /// Whether each vocabulary word is a function word (see [`is_function_word`]), by id.
+    function: Vec<bool>,
+    bigrams: Bigrams,
     total_tokens: u64,
     total_bigram_types: u64,
+}
+
+/// Bigram counts by (previous id, id).
+enum Bigrams {
+    /// When every id fits in 16 bits (the vocabulary has fewer than 65,535 words): `prev << 16 | id` keys
+    /// in an open-addressing table of 64-byte buckets (eight keys, then their eight counts), filled in
+    /// order, so a lookup usually reads one cache line and stops at the first empty slot.
+    Packed { buckets: Vec<BigramBucket>, shift: u32 },
+    /// Larger vocabularies.
+    Wide(FxHashMap<u64, u32>),
+}
+
+const BIGRAM_SLOTS: usize = 8;
+/// No packed key has all 32 bits set: ids stay below 0xffff.
+const EMPTY_KEY: u32 = u32::MAX;
+
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct BigramBucket {
+    keys: [u32; BIGRAM_SLOTS],
+    counts: [u32; BIGRAM_SLOTS],
+}
+
+impl Bigrams {
+    /// A table of `entries` (key, count); of equal keys the last counts.
+    fn new(vocabulary: usize, entries: impl ExactSizeIterator<Item = (u64, u32)>) -> Bigrams {
+        if vocabulary >= 0xffff {
+            return Bigrams::Wide(entries.collect());
+        }
+        // At most half full: a power of two at or above entries / 4 buckets of eight.
+        let bits = entries.len().div_ceil(4).max(2).next_power_of_two().trailing_zeros();
+        let mut buckets = vec![BigramBucket { keys: [EMPTY_KEY; BIGRAM_SLOTS], counts: [0; BIGRAM_SLOTS] }; 1 << bits];
+        let shift = 32 - bits;
+        let mask = buckets.len() - 1;
+        for (k, c) in entries {
+            let packed = ((k >> 32) as u32) << 16 | (k & 0xffff_ffff) as u32;
+            let mut b = Self::home(packed, shift);
+            'place: loop {
+                let bucket = &mut buckets[b];
+                for slot in 0..BIGRAM_SLOTS {
+                    if bucket.keys[slot] == packed || bucket.keys[slot] == EMPTY_KEY {
+                        bucket.keys[slot] = packed;
+                        bucket.counts[slot] = c;
+                        break 'place;
+                    }
+                }
+                b = (b + 1) & mask;
+            }
+        }
+        Bigrams::Packed { buckets, shift }
+    }
+
+    fn home(packed: u32, shift: u32) -> usize {
+        (packed.wrapping_mul(0x9e37_79b1) >> shift) as usize
+    }
+
+    fn get(&self, a: u32, b: u32) -> u32 {
+        match self {
+            Bigrams::Packed { buckets, shift } => {
+                let packed = a << 16 | b;
+                let mask = buckets.len() - 1;
+                let mut i = Self::home(packed, *shift);
+                loop {
+                    let bucket = &buckets[i];
+                    for slot in 0..BIGRAM_SLOTS {
+                        if bucket.keys[slot] == packed {
+                            return bucket.counts[slot];
+                        }
+                        if bucket.keys[slot] == EMPTY_KEY {
+                            return 0;
+                        }
+                    }
+                    i = (i + 1) & mask;
+                }
+            }
+            Bigrams::Wide(map) => map.get(&key(a, b)).copied().unwrap_or(0),
+        }
+    }
+
+    /// Reads the home bucket of (a, b), so that lookups issued right after find it loaded.
+    fn touch(&self, a: u32, b: u32) -> u32 {
+        match self {
+            Bigrams::Packed { buckets, shift } => buckets[Self::home(a << 16 | b, *shift)].keys[0],
+            Bigrams::Wide(_) => 0,
+        }
+    }
+
+    /// All (key, count) entries, sorted by key.
+    fn sorted(&self) -> Vec<(u64, u32)> {
+        let mut out: Vec<(u64, u32)> = match self {
+            Bigrams::Packed { buckets, .. } => buckets
+                .iter()
+                .flat_map(|b| b.keys.iter().zip(&b.counts))
+                .filter(|(k, _)| **k != EMPTY_KEY)
+                .map(|(k, c)| (key(k >> 16, k & 0xffff), *c))
+                .collect(),
+            Bigrams::Wide(map) => map.iter().map(|(k, c)| (*k, *c)).collect(),
+        };
+        out.sort_unstable();
+        out
+    }
 }
 
 /// What the fluency model says about one sentence.
@@ -88,7 +192,22 @@ impl FluencyModel {
         if word == "<num>" {
             return NUM;
         }
-        self.vocab.get(word).copied().unwrap_or(UNK)
+        self.vocab.get(word.as_bytes()).unwrap_or(UNK)
+    }
+
+    /// Builds the lookup tables of a model.
+    fn assemble(words: Vec<(&[u8], u32)>, stats: Vec<WordStats>, bigrams: impl ExactSizeIterator<Item = (u64, u32)>, total_tokens: u64, total_bigram_types: u64) -> Self {
+        let arena = words.iter().map(|(w, _)| w.len()).sum();
+        let mut vocab = WordMap::with_capacity(words.len(), arena);
+        for (w, id) in &words {
+            vocab.insert(w, *id);
+        }
+        let mut function = vec![false; stats.len()];
+        for (w, id) in vocab.iter() {
+            function[id as usize] = std::str::from_utf8(w).is_ok_and(is_function_word);
+        }
+        let bigrams = Bigrams::new(stats.len(), bigrams);
+        FluencyModel { vocab, stats, function, bigrams, total_tokens, total_bigram_types }
     }
 
     fn count(&self, id: u32) -> u32 {
@@ -125,14 +244,19 @@ impl FluencyModel {
     }
 
     fn bigram_count(&self, a: u32, b: u32) -> u32 {
-        self.bigrams.get(&key(a, b)).copied().unwrap_or(0)
+        self.bigrams.get(a, b)
     }
 
     /// The words of sentence `index` with their vocabulary ids and whether each is a function word:
     /// looked up once, shared by [`FluencyModel::score_ids`] and [`Collocations::detect_ids`].
     pub fn sentence_ids<'d>(&self, doc: &'d Document, index: usize) -> Vec<LmWord<'d>> {
         lm_tokens(doc, &doc.sentences[index].tokens)
-            .map(|(token, text)| LmWord { token, id: self.id(&text), function: is_function_word(&text) })
+            .map(|(token, text)| {
+                let id = self.id(&text);
+                // A vocabulary word's class is known by its id; only unknown words are looked up.
+                let function = if id == UNK { is_function_word(&text) } else { self.function[id as usize] };
+                LmWord { token, id, function }
+            })
             .collect()
     }
 
@@ -143,6 +267,14 @@ impl FluencyModel {
 
     /// Scores a sentence from its [`FluencyModel::sentence_ids`].
     pub fn score_ids(&self, words_of_sentence: &[LmWord]) -> FluencyScores {
+        // The bigram lookups are independent: reading their table lines first lets them overlap.
+        let mut prev = BOS;
+        let mut touched = 0u32;
+        for w in words_of_sentence {
+            touched ^= self.bigrams.touch(prev, w.id);
+            prev = w.id;
+        }
+        std::hint::black_box(touched);
         let mut prev = BOS;
         let (mut sum, mut min, mut n) = (0.0f32, 0.0f32, 0usize);
         let (mut words, mut oov, mut pairs, mut unseen) = (0usize, 0usize, 0usize, 0usize);
@@ -221,30 +353,30 @@ impl FluencyModel {
             stats[(k & 0xffff_ffff) as usize].predecessors += 1;
         }
         let total_bigram_types = all_bigrams.len() as u64;
-        let bigrams: FxHashMap<u64, u32> = all_bigrams.into_iter().filter(|(_, c)| *c >= MIN_BIGRAM_COUNT).collect();
-        Ok(FluencyModel { vocab, stats, bigrams, total_tokens, total_bigram_types })
+        let bigrams: Vec<(u64, u32)> = all_bigrams.into_iter().filter(|(_, c)| *c >= MIN_BIGRAM_COUNT).collect();
+        let words: Vec<(&[u8], u32)> = vocab.iter().map(|(w, id)| (w.as_bytes(), *id)).collect();
+        Ok(FluencyModel::assemble(words, stats, bigrams.into_iter(), total_tokens, total_bigram_types))
     }
 
     /// Writes the model in its binary format (deterministic: sorted tables).
     pub fn write<W: Write>(&self, mut out: W) -> std::io::Result<()> {
-        let mut words: Vec<(&String, &u32)> = self.vocab.iter().collect();
-        words.sort_by_key(|(_, id)| **id);
+        let mut words: Vec<(&[u8], u32)> = self.vocab.iter().collect();
+        words.sort_by_key(|(_, id)| *id);
         out.write_all(MAGIC)?;
         out.write_all(&FORMAT_VERSION.to_le_bytes())?;
         out.write_all(&self.total_tokens.to_le_bytes())?;
         out.write_all(&self.total_bigram_types.to_le_bytes())?;
         out.write_all(&(words.len() as u32).to_le_bytes())?;
         for (w, id) in words {
-            let s = self.stats[*id as usize];
-            let bytes = w.as_bytes();
+            let s = self.stats[id as usize];
+            let bytes = w;
             out.write_all(&[bytes.len().min(255) as u8])?;
             out.write_all(&bytes[..bytes.len().min(255)])?;
             for v in [s.count, s.followers, s.predecessors] {
                 out.write_all(&v.to_le_bytes())?;
             }
         }
-        let mut bigrams: Vec<(&u64, &u32)> = self.bigrams.iter().collect();
-        bigrams.sort();
+        let bigrams = self.bigrams.sorted();
         out.write_all(&(bigrams.len() as u32).to_le_bytes())?;
         for (k, c) in bigrams {
             out.write_all(&k.to_le_bytes())?;
@@ -266,30 +398,27 @@ impl FluencyModel {
         let total_tokens = r.u64()?;
         let total_bigram_types = r.u64()?;
         let n_words = r.u32()? as usize;
-        let mut vocab = FxHashMap::default();
-        vocab.reserve(n_words);
+        let mut words = Vec::with_capacity(n_words);
         let mut stats = Vec::with_capacity(n_words);
         for id in 0..n_words {
             let len = r.take(1)?[0] as usize;
             let word = std::str::from_utf8(r.take(len)?).map_err(|_| Error::Model("fluency model: a word is not UTF-8".into()))?;
-            vocab.insert(word.to_string(), id as u32);
+            words.push((word.as_bytes(), id as u32));
             stats.push(WordStats { count: r.u32()?, followers: r.u32()?, predecessors: r.u32()? });
         }
         if n_words < SPECIALS.len() {
             return Err(Error::Model("fluency model: vocabulary is missing its special tokens".into()));
         }
         let n_bigrams = r.u32()? as usize;
-        let mut bigrams = FxHashMap::default();
-        bigrams.reserve(n_bigrams);
-        for _ in 0..n_bigrams {
-            let k = r.u64()?;
-            let c = r.u32()?;
-            if (k >> 32) as usize >= n_words || (k & 0xffff_ffff) as usize >= n_words {
-                return Err(Error::Model("fluency model: a bigram names an unknown word".into()));
-            }
-            bigrams.insert(k, c);
+        let table = r.take(n_bigrams.checked_mul(12).ok_or_else(|| Error::Model("fluency model: file is truncated".into()))?)?;
+        let bigrams: Vec<(u64, u32)> = table
+            .chunks_exact(12)
+            .map(|e| (u64::from_le_bytes(e[..8].try_into().expect("8 bytes")), u32::from_le_bytes(e[8..].try_into().expect("4 bytes"))))
+            .collect();
+        if bigrams.iter().any(|(k, _)| (k >> 32) as usize >= n_words || (k & 0xffff_ffff) as usize >= n_words) {
+            return Err(Error::Model("fluency model: a bigram names an unknown word".into()));
         }
-        Ok(FluencyModel { vocab, stats, bigrams, total_tokens, total_bigram_types })
+        Ok(FluencyModel::assemble(words, stats, bigrams.into_iter(), total_tokens, total_bigram_types))
     }
 
     pub fn vocabulary_size(&self) -> usize {
@@ -420,6 +549,34 @@ mod tests {
         assert!(m.score(&good, 0).mean_logprob > m.score(&bad, 0).mean_logprob);
         assert_eq!(m.score(&good, 0).unseen_bigram_rate, 0.0);
         assert!(m.score(&bad, 0).unseen_bigram_rate > 0.5);
+    }
+
+    #[test]
+    fn bigram_tables_agree_with_a_map() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for vocabulary in [50u32, 60_000, 70_000] {
+            let entries: Vec<(u64, u32)> = (0..5000).map(|_| (key(next() as u32 % vocabulary, next() as u32 % vocabulary), next() as u32 % 100)).collect();
+            let reference: FxHashMap<u64, u32> = entries.iter().copied().collect();
+            let table = Bigrams::new(vocabulary as usize, entries.clone().into_iter());
+            assert_eq!(matches!(table, Bigrams::Packed { .. }), vocabulary < 0xffff);
+            for a in 0..50 {
+                for b in 0..50 {
+                    assert_eq!(table.get(a, b), reference.get(&key(a, b)).copied().unwrap_or(0));
+                }
+            }
+            for (k, _) in &entries {
+                assert_eq!(table.get((k >> 32) as u32, *k as u32), reference[k]);
+            }
+            let mut sorted: Vec<(u64, u32)> = reference.into_iter().collect();
+            sorted.sort_unstable();
+            assert_eq!(table.sorted(), sorted);
+        }
     }
 
     #[test]

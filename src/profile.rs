@@ -14,6 +14,7 @@ use crate::error::Error;
 use base64::Engine;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
 
 /// Frequent words (Zipf frequency at least this) keep their identity; rarer ones become shapes.
 pub const COMMON_WORD_ZIPF: f32 = 3.0;
@@ -89,24 +90,142 @@ fn for_each_ngram(syms: &[u64], mut f: impl FnMut(usize, u64)) {
     }
 }
 
-/// The learned log-count ratios.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The learned log-count ratios: a read-only table laid out for lookups.
+///
+/// The entries, sorted by key as the model file stores them, fill 64-byte buckets (one cache line, five
+/// entries each) in key order: an entry goes to the bucket given by the top bits of its key (the keys are
+/// hashes, so they spread evenly), or, when that one is full, to the next bucket with room. Loading is one
+/// sequential pass over the decoded bytes (no hashing, no random writes), and a lookup usually reads one
+/// cache line: it scans from the key's bucket until it meets a larger key or a bucket with room. The
+/// table is shared (`Arc`): cloning a model does not copy it.
+#[derive(Clone, Default, PartialEq)]
 pub struct ProfileTable {
-    weights: FxHashMap<u64, f32>,
+    table: std::sync::Arc<Table>,
+}
+
+#[derive(Default, PartialEq)]
+struct Table {
+    buckets: Vec<Bucket>,
+    /// A key's home bucket is `key >> shift`.
+    shift: u32,
+    len: usize,
+}
+
+/// Entries per bucket.
+const SLOTS: usize = 5;
+/// Bytes per stored entry: u64 key, f32 weight (little-endian, as in the model file).
+const RECORD: usize = 12;
+
+/// Up to [`SLOTS`] entries, sorted by key, in one cache line.
+#[derive(Clone, Copy, PartialEq)]
+#[repr(C, align(64))]
+struct Bucket {
+    entries: [u8; SLOTS * RECORD],
+    used: u32,
+}
+
+impl Bucket {
+    const EMPTY: Bucket = Bucket { entries: [0; SLOTS * RECORD], used: 0 };
+
+    fn key(&self, slot: usize) -> u64 {
+        u64::from_le_bytes(self.entries[slot * RECORD..slot * RECORD + 8].try_into().expect("8 bytes"))
+    }
+
+    fn weight(&self, slot: usize) -> f32 {
+        f32::from_le_bytes(self.entries[slot * RECORD + 8..slot * RECORD + 12].try_into().expect("4 bytes"))
+    }
+}
+
+fn record_key(records: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes(records[i * RECORD..i * RECORD + 8].try_into().expect("8 bytes"))
+}
+
+fn record_weight(records: &[u8], i: usize) -> f32 {
+    f32::from_le_bytes(records[i * RECORD + 8..i * RECORD + 12].try_into().expect("4 bytes"))
+}
+
+impl Table {
+    /// Lays out `records` (sorted, unique keys, finite weights; [`RECORD`] bytes each).
+    fn new(records: &[u8]) -> Table {
+        let len = records.len() / RECORD;
+        // About four entries per bucket of five: a power of two at or above len / 4.
+        let bits = (len.div_ceil(4).max(2).next_power_of_two().trailing_zeros()).min(40);
+        let shift = 64 - bits;
+        let mut buckets = vec![Bucket::EMPTY; 1 << bits];
+        let mut b = 0usize;
+        for r in records.chunks_exact(RECORD) {
+            let key = u64::from_le_bytes(r[..8].try_into().expect("8 bytes"));
+            b = b.max((key >> shift) as usize);
+            while buckets.get(b).is_some_and(|bucket| bucket.used as usize == SLOTS) {
+                b += 1;
+            }
+            if b == buckets.len() {
+                buckets.push(Bucket::EMPTY); // overflow past the last home bucket
+            }
+            let bucket = &mut buckets[b];
+            let slot = bucket.used as usize;
+            bucket.entries[slot * RECORD..(slot + 1) * RECORD].copy_from_slice(r);
+            bucket.used += 1;
+        }
+        Table { buckets, shift, len }
+    }
+
+    fn get(&self, key: u64) -> Option<f32> {
+        let mut b = (key >> self.shift) as usize;
+        while let Some(bucket) = self.buckets.get(b) {
+            for slot in 0..bucket.used as usize {
+                let k = bucket.key(slot);
+                if k >= key {
+                    return (k == key).then(|| bucket.weight(slot));
+                }
+            }
+            if (bucket.used as usize) < SLOTS {
+                return None;
+            }
+            b += 1;
+        }
+        None
+    }
+
+    /// Reads `key`'s home bucket, so that the lookups of a sentence, done next, find their cache lines
+    /// loaded (these reads are independent of each other, so the processor overlaps them).
+    fn touch(&self, key: u64) -> u32 {
+        self.buckets.get((key >> self.shift) as usize).map_or(0, |b| b.used)
+    }
+
+    /// The entries in key order, as the model file stores them.
+    fn records(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.len * RECORD);
+        for b in &self.buckets {
+            out.extend_from_slice(&b.entries[..b.used as usize * RECORD]);
+        }
+        out
+    }
+}
+
+impl std::fmt::Debug for ProfileTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProfileTable").field("entries", &self.len()).finish()
+    }
 }
 
 impl ProfileTable {
     /// Mean log ratio of the known n-grams of each order, for sentence `index`.
     pub fn features(&self, doc: &Document, index: usize) -> [f32; MAX_ORDER] {
         let syms = symbols(doc, index);
+        let mut keys: Vec<(u8, u64)> = Vec::with_capacity(syms.len() * MAX_ORDER);
+        for_each_ngram(&syms, |order, key| keys.push((order as u8, key)));
+        let table = &*self.table;
+        let touched = keys.iter().fold(0u32, |acc, &(_, key)| acc ^ table.touch(key));
+        std::hint::black_box(touched);
         let mut sums = [0.0f32; MAX_ORDER];
         let mut counts = [0u32; MAX_ORDER];
-        for_each_ngram(&syms, |order, key| {
-            if let Some(w) = self.weights.get(&key) {
-                sums[order - 1] += w;
-                counts[order - 1] += 1;
+        for &(order, key) in &keys {
+            if let Some(w) = table.get(key) {
+                sums[order as usize - 1] += w;
+                counts[order as usize - 1] += 1;
             }
-        });
+        }
         std::array::from_fn(|o| if counts[o] == 0 { 0.0 } else { sums[o] / counts[o] as f32 })
     }
 
@@ -135,7 +254,7 @@ impl ProfileTable {
             totals[o][1] += c[1];
             vocab[o] += 1.0;
         }
-        let mut weights = FxHashMap::default();
+        let mut weights: Vec<(u64, f32)> = Vec::with_capacity(counts.len());
         for (key, (c, seen, order)) in counts {
             if seen < min_count {
                 continue;
@@ -143,59 +262,148 @@ impl ProfileTable {
             let o = order as usize - 1;
             let p_mt = (c[1] + smoothing) / (totals[o][1] + smoothing * vocab[o]);
             let p_h = (c[0] + smoothing) / (totals[o][0] + smoothing * vocab[o]);
-            weights.insert(key, (p_mt.ln() - p_h.ln()) as f32);
+            weights.push((key, (p_mt.ln() - p_h.ln()) as f32));
         }
-        ProfileTable { weights }
+        weights.sort_unstable_by_key(|e| e.0);
+        let mut records = Vec::with_capacity(weights.len() * RECORD);
+        for (k, v) in weights {
+            records.extend_from_slice(&k.to_le_bytes());
+            records.extend_from_slice(&v.to_le_bytes());
+        }
+        ProfileTable { table: std::sync::Arc::new(Table::new(&records)) }
     }
 
     pub fn len(&self) -> usize {
-        self.weights.len()
+        self.table.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.weights.is_empty()
+        self.len() == 0
     }
 
+    /// The stored form: sorted little-endian (u64 key, f32 weight) records.
     fn to_bytes(&self) -> Vec<u8> {
-        let mut entries: Vec<(u64, f32)> = self.weights.iter().map(|(k, v)| (*k, *v)).collect();
-        entries.sort_by_key(|e| e.0);
-        let mut out = Vec::with_capacity(entries.len() * 12);
-        for (k, v) in entries {
-            out.extend_from_slice(&k.to_le_bytes());
-            out.extend_from_slice(&v.to_le_bytes());
-        }
-        out
+        self.table.records()
     }
 
-    fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        if !bytes.len().is_multiple_of(12) {
+    /// Reads the stored form. Records out of key order are sorted; of records with the same key the last
+    /// one counts (as when they were inserted into a map one by one).
+    fn from_bytes(records: Vec<u8>) -> Result<Self, Error> {
+        if !records.len().is_multiple_of(RECORD) {
             return Err(Error::Model("profile table: length is not a whole number of entries".into()));
         }
-        let mut weights = FxHashMap::default();
-        weights.reserve(bytes.len() / 12);
-        for e in bytes.chunks_exact(12) {
-            let k = u64::from_le_bytes(e[..8].try_into().expect("8 bytes"));
-            let v = f32::from_le_bytes(e[8..].try_into().expect("4 bytes"));
-            if !v.is_finite() {
-                return Err(Error::Model("profile table: a weight is not a finite number".into()));
-            }
-            weights.insert(k, v);
+        let n = records.len() / RECORD;
+        let (mut sorted, mut finite) = (true, true);
+        let mut previous: Option<u64> = None;
+        for r in records.chunks_exact(RECORD) {
+            let key = u64::from_le_bytes(r[..8].try_into().expect("8 bytes"));
+            finite &= f32::from_le_bytes(r[8..].try_into().expect("4 bytes")).is_finite();
+            sorted &= previous.is_none_or(|p| p < key);
+            previous = Some(key);
         }
-        Ok(ProfileTable { weights })
+        if !finite {
+            return Err(Error::Model("profile table: a weight is not a finite number".into()));
+        }
+        let records = if sorted {
+            records
+        } else {
+            let mut entries: Vec<(u64, f32)> = (0..n).map(|i| (record_key(&records, i), record_weight(&records, i))).collect();
+            entries.sort_by_key(|e| e.0); // stable: equal keys keep their order
+            let mut out: Vec<u8> = Vec::with_capacity(records.len());
+            for (j, (k, v)) in entries.iter().enumerate() {
+                if entries.get(j + 1).is_some_and(|next| next.0 == *k) {
+                    continue; // a later record has this key
+                }
+                out.extend_from_slice(&k.to_le_bytes());
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+            out
+        };
+        Ok(ProfileTable { table: std::sync::Arc::new(Table::new(&records)) })
     }
 }
 
+/// The value of each base64 character, 0xff for a character outside the alphabet.
+const BASE64_VALUES: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut i = 0;
+    while i < 64 {
+        t[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Decodes standard base64 (with `=` padding, no line breaks), as the model file stores the table.
+/// Characters are decoded two at a time through a table of the 4,096 valid pairs (12 bits each; an
+/// invalid pair has a high bit set), eight characters (six bytes) per step.
+fn decode_base64(text: &[u8]) -> Result<Vec<u8>, String> {
+    if !text.len().is_multiple_of(4) {
+        return Err(format!("length {} is not a multiple of 4", text.len()));
+    }
+    let padding = text.iter().rev().take(2).take_while(|&&c| c == b'=').count();
+    let body = &text[..text.len() - padding];
+    let mut pairs: Box<[u16; 1 << 16]> = Box::new([0xffff; 1 << 16]);
+    for (a, &va) in BASE64_VALUES.iter().enumerate().filter(|(_, v)| **v != 0xff) {
+        for (b, &vb) in BASE64_VALUES.iter().enumerate().filter(|(_, v)| **v != 0xff) {
+            pairs[a | (b << 8)] = ((va as u16) << 6) | vb as u16;
+        }
+    }
+    let steps = body.len() / 8;
+    let rest = &body[steps * 8..];
+    let mut out = vec![0u8; steps * 6 + rest.len() * 6 / 8];
+    let mut bad = 0u16;
+    for (src, dst) in body.chunks_exact(8).zip(out.chunks_exact_mut(6)) {
+        let x = u64::from_le_bytes(src.try_into().expect("8 bytes"));
+        let p0 = pairs[(x & 0xffff) as usize];
+        let p1 = pairs[((x >> 16) & 0xffff) as usize];
+        let p2 = pairs[((x >> 32) & 0xffff) as usize];
+        let p3 = pairs[(x >> 48) as usize];
+        bad |= p0 | p1 | p2 | p3;
+        let acc = ((p0 as u64) << 36) | ((p1 as u64) << 24) | ((p2 as u64) << 12) | p3 as u64;
+        dst.copy_from_slice(&acc.to_be_bytes()[2..]);
+    }
+    let mut acc = 0u64;
+    let mut bad_rest = 0u8;
+    for &c in rest {
+        let v = BASE64_VALUES[c as usize];
+        bad_rest |= v;
+        acc = (acc << 6) | (v & 63) as u64;
+    }
+    if bad & 0xf000 != 0 || bad_rest & 0xc0 != 0 {
+        let at = body.iter().position(|&c| BASE64_VALUES[c as usize] == 0xff).unwrap_or(0);
+        return Err(format!("invalid character at offset {at}"));
+    }
+    if rest.len() % 4 == 1 {
+        return Err("invalid last symbol".into());
+    }
+    let bits = rest.len() * 6;
+    let (whole, spare) = (bits / 8, bits % 8);
+    if acc & ((1u64 << spare) - 1) != 0 {
+        return Err("invalid last symbol (trailing bits are not zero)".into());
+    }
+    let tail = (acc >> spare).to_be_bytes();
+    let n = out.len();
+    out[n - whole..].copy_from_slice(&tail[8 - whole..]);
+    Ok(out)
+}
+
 #[derive(Serialize, Deserialize)]
-struct StoredTable {
-    encoding: String,
+struct StoredTable<'a> {
+    #[serde(borrow)]
+    encoding: Cow<'a, str>,
     entries: usize,
-    table: String,
+    /// Borrowed from the model text when it has no escapes (base64 never has).
+    #[serde(borrow)]
+    table: Cow<'a, str>,
 }
 
 impl Serialize for ProfileTable {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let table = base64::engine::general_purpose::STANDARD.encode(self.to_bytes());
-        StoredTable { encoding: "base64 of sorted little-endian (u64 n-gram key, f32 log ratio)".into(), entries: self.len(), table }
+        let encoding = "base64 of sorted little-endian (u64 n-gram key, f32 log ratio)";
+        StoredTable { encoding: Cow::Borrowed(encoding), entries: self.len(), table: Cow::Owned(table) }
             .serialize(s)
     }
 }
@@ -203,10 +411,9 @@ impl Serialize for ProfileTable {
 impl<'de> Deserialize<'de> for ProfileTable {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let stored = StoredTable::deserialize(d)?;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(stored.table.as_bytes())
+        let bytes = decode_base64(stored.table.as_bytes())
             .map_err(|e| serde::de::Error::custom(format!("profile table is not base64: {e}")))?;
-        let table = ProfileTable::from_bytes(&bytes).map_err(serde::de::Error::custom)?;
+        let table = ProfileTable::from_bytes(bytes).map_err(serde::de::Error::custom)?;
         if table.len() != stored.entries {
             return Err(serde::de::Error::custom(format!("profile table has {} entries, header says {}", table.len(), stored.entries)));
         }
@@ -241,6 +448,62 @@ mod tests {
         let mt_like = t.features(&Document::new("It is known for have a plan."), 0);
         let human_like = t.features(&Document::new("It is known for having a plan."), 0);
         assert!(mt_like[1] > human_like[1], "{mt_like:?} vs {human_like:?}");
+    }
+
+    #[test]
+    fn base64_decoder_agrees_with_the_base64_crate() {
+        use base64::Engine;
+        let engine = base64::engine::general_purpose::STANDARD;
+        let mut state = 0x1234_5678_9abc_def0u64;
+        for len in 0..200usize {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    state as u8
+                })
+                .collect();
+            let text = engine.encode(&bytes);
+            assert_eq!(decode_base64(text.as_bytes()).unwrap(), bytes, "length {len}");
+        }
+        for bad in ["A", "AB", "ABC", "A===", "AB=C", "ABC$", "AB==AB==", "AQ=", "AR==", "AAB="] {
+            assert_eq!(decode_base64(bad.as_bytes()).is_ok(), engine.decode(bad).is_ok(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unsorted_records_are_sorted_and_the_last_of_equal_keys_counts() {
+        let mut bytes = Vec::new();
+        for (k, v) in [(9u64, 1.0f32), (3, 2.0), (9, 3.0), (u64::MAX, 4.0), (0, 5.0)] {
+            bytes.extend_from_slice(&k.to_le_bytes());
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        let t = ProfileTable::from_bytes(bytes).unwrap();
+        assert_eq!(t.len(), 4);
+        let got: Vec<Option<f32>> = [0u64, 3, 9, u64::MAX, 5].iter().map(|&k| t.table.get(k)).collect();
+        assert_eq!(got, vec![Some(5.0), Some(2.0), Some(3.0), Some(4.0), None]);
+    }
+
+    #[test]
+    fn crowded_buckets_overflow_into_the_next_ones() {
+        // Clusters of keys with the same top bits, including at the very end of the key space.
+        let mut keys: Vec<u64> = (0..40u64).map(|i| i * 3 + 1).collect();
+        keys.extend((0..40u64).map(|i| (1u64 << 62) + i * 5));
+        keys.extend((0..40u64).map(|i| u64::MAX - 200 + i * 5));
+        let mut bytes = Vec::new();
+        for (i, k) in keys.iter().enumerate() {
+            bytes.extend_from_slice(&k.to_le_bytes());
+            bytes.extend_from_slice(&(i as f32).to_le_bytes());
+        }
+        let t = ProfileTable::from_bytes(bytes.clone()).unwrap();
+        assert_eq!(t.len(), keys.len());
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(t.table.get(*k), Some(i as f32), "key {k}");
+            assert_eq!(t.table.get(k + 1), None, "absent key {}", k + 1);
+        }
+        assert_eq!(t.table.get(0), None);
+        assert_eq!(t.to_bytes(), bytes);
     }
 
     #[test]
