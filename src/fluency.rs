@@ -196,15 +196,13 @@ impl FluencyModel {
     }
 
     /// Builds the lookup tables of a model.
-    fn assemble(words: Vec<(&[u8], u32)>, stats: Vec<WordStats>, bigrams: impl ExactSizeIterator<Item = (u64, u32)>, total_tokens: u64, total_bigram_types: u64) -> Self {
+    fn assemble(words: Vec<(&str, u32)>, stats: Vec<WordStats>, bigrams: impl ExactSizeIterator<Item = (u64, u32)>, total_tokens: u64, total_bigram_types: u64) -> Self {
         let arena = words.iter().map(|(w, _)| w.len()).sum();
         let mut vocab = WordMap::with_capacity(words.len(), arena);
-        for (w, id) in &words {
-            vocab.insert(w, *id);
-        }
         let mut function = vec![false; stats.len()];
-        for (w, id) in vocab.iter() {
-            function[id as usize] = std::str::from_utf8(w).is_ok_and(is_function_word);
+        for (w, id) in &words {
+            vocab.insert(w.as_bytes(), *id);
+            function[*id as usize] = is_function_word(w);
         }
         let bigrams = Bigrams::new(stats.len(), bigrams);
         FluencyModel { vocab, stats, function, bigrams, total_tokens, total_bigram_types }
@@ -354,7 +352,7 @@ impl FluencyModel {
         }
         let total_bigram_types = all_bigrams.len() as u64;
         let bigrams: Vec<(u64, u32)> = all_bigrams.into_iter().filter(|(_, c)| *c >= MIN_BIGRAM_COUNT).collect();
-        let words: Vec<(&[u8], u32)> = vocab.iter().map(|(w, id)| (w.as_bytes(), *id)).collect();
+        let words: Vec<(&str, u32)> = vocab.iter().map(|(w, id)| (w.as_str(), *id)).collect();
         Ok(FluencyModel::assemble(words, stats, bigrams.into_iter(), total_tokens, total_bigram_types))
     }
 
@@ -403,7 +401,7 @@ impl FluencyModel {
         for id in 0..n_words {
             let len = r.take(1)?[0] as usize;
             let word = std::str::from_utf8(r.take(len)?).map_err(|_| Error::Model("fluency model: a word is not UTF-8".into()))?;
-            words.push((word.as_bytes(), id as u32));
+            words.push((word, id as u32));
             stats.push(WordStats { count: r.u32()?, followers: r.u32()?, predecessors: r.u32()? });
         }
         if n_words < SPECIALS.len() {
