@@ -409,14 +409,13 @@ impl FluencyModel {
         }
         let n_bigrams = r.u32()? as usize;
         let table = r.take(n_bigrams.checked_mul(12).ok_or_else(|| Error::Model("fluency model: file is truncated".into()))?)?;
-        let bigrams: Vec<(u64, u32)> = table
+        let bigrams = table
             .chunks_exact(12)
-            .map(|e| (u64::from_le_bytes(e[..8].try_into().expect("8 bytes")), u32::from_le_bytes(e[8..].try_into().expect("4 bytes"))))
-            .collect();
-        if bigrams.iter().any(|(k, _)| (k >> 32) as usize >= n_words || (k & 0xffff_ffff) as usize >= n_words) {
+            .map(|e| (u64::from_le_bytes(e[..8].try_into().expect("8 bytes")), u32::from_le_bytes(e[8..].try_into().expect("4 bytes"))));
+        if bigrams.clone().any(|(k, _)| (k >> 32) as usize >= n_words || (k & 0xffff_ffff) as usize >= n_words) {
             return Err(Error::Model("fluency model: a bigram names an unknown word".into()));
         }
-        Ok(FluencyModel::assemble(words, stats, bigrams.into_iter(), total_tokens, total_bigram_types))
+        Ok(FluencyModel::assemble(words, stats, bigrams, total_tokens, total_bigram_types))
     }
 
     pub fn vocabulary_size(&self) -> usize {
