@@ -7,7 +7,6 @@
 
 use crate::lexicon::english;
 use crate::segment::{split_sentences, Span};
-use unicode_segmentation::UnicodeSegmentation;
 
 /// What a token is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,10 +120,10 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
     let sentence = span.slice(text);
     let mut tokens: Vec<Token> = Vec::new();
     let mut space_before = true;
-    for (offset, piece) in sentence.split_word_bound_indices() {
+    crate::uax29::for_each_word_bound(sentence, |offset, piece| {
         if piece.chars().all(char::is_whitespace) {
             space_before = true;
-            continue;
+            return;
         }
         let start = span.start + offset;
         let kind = classify(piece);
@@ -136,7 +135,7 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
         } else {
             tokens.push(token);
         }
-    }
+    });
     for t in tokens.iter_mut().filter(|t| t.kind == TokenKind::Word) {
         t.zipf = english().zipf(&fold_apostrophes(t.span.slice(lower)));
     }
