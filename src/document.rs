@@ -91,8 +91,10 @@ impl<'t> Document<'t> {
 
 /// `word` with typographic apostrophes (’) folded to ASCII ones, for lookups in word tables: training
 /// text and real pages differ in apostrophe style, and "it’s" is the same word as "it's".
+#[inline]
 pub fn fold_apostrophes(word: &str) -> std::borrow::Cow<'_, str> {
-    if word.contains('’') {
+    // '’' is E2 80 99 in UTF-8: most words have no 0xE2 byte and need no search.
+    if word.bytes().any(|b| b == 0xe2) && word.contains('’') {
         std::borrow::Cow::Owned(word.replace('’', "'"))
     } else {
         std::borrow::Cow::Borrowed(word)

@@ -22,50 +22,71 @@ pub const COMMON_WORD_ZIPF: f32 = 3.0;
 pub const MAX_ORDER: usize = 3;
 const SUFFIXES: &[&str] = &["ing", "ed", "ly", "tion", "s", "al", "ive", "er"];
 
-fn fnv(bytes: &[u8], seed: u64) -> u64 {
+const fn fnv(bytes: &[u8], seed: u64) -> u64 {
     let mut h = 0xcbf29ce484222325 ^ seed;
-    for &b in bytes {
-        h ^= b as u64;
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
         h = h.wrapping_mul(0x100000001b3);
+        i += 1;
     }
     h
 }
+
+const START: u64 = fnv(b"<s>", 0);
+const END: u64 = fnv(b"</s>", 0);
+const NUMBER: u64 = fnv(b"<num>", 0);
+const QUOTE: u64 = fnv(b"<q>", 0);
+const CAPITALISED: u64 = fnv(b"<Cap>", 0);
+/// The symbols `<w-SUFFIX>` of rare words, in the order of [`SUFFIXES`], then `<w->` (no suffix).
+const SHAPES: [u64; 9] = [
+    fnv(b"<w-ing>", 0),
+    fnv(b"<w-ed>", 0),
+    fnv(b"<w-ly>", 0),
+    fnv(b"<w-tion>", 0),
+    fnv(b"<w-s>", 0),
+    fnv(b"<w-al>", 0),
+    fnv(b"<w-ive>", 0),
+    fnv(b"<w-er>", 0),
+    fnv(b"<w->", 0),
+];
 
 /// The symbol hashes of sentence `index`, with sentence-boundary symbols.
 pub fn symbols(doc: &Document, index: usize) -> Vec<u64> {
     let tokens = &doc.sentences[index].tokens;
     let mut out = Vec::with_capacity(tokens.len() + 2);
-    out.push(fnv(b"<s>", 0));
+    out.push(START);
     let mut first = true;
     for t in tokens {
         let h = match t.kind {
-            TokenKind::Number => fnv(b"<num>", 0),
+            TokenKind::Number => NUMBER,
             TokenKind::Punct => {
                 let s = doc.tok(t);
                 if matches!(s, "\"" | "“" | "”" | "„" | "«" | "»" | "'" | "‘" | "’") {
-                    fnv(b"<q>", 0)
+                    QUOTE
                 } else {
                     fnv(s.as_bytes(), 0)
                 }
             }
             TokenKind::Word => {
-                let lower = crate::document::fold_apostrophes(doc.low(t));
-                let lower = lower.as_ref();
                 let capitalised = doc.tok(t).chars().next().is_some_and(char::is_uppercase);
                 if capitalised && !first {
-                    fnv(b"<Cap>", 0)
-                } else if t.zipf >= COMMON_WORD_ZIPF {
-                    fnv(lower.as_bytes(), 0)
+                    CAPITALISED
                 } else {
-                    let suffix = SUFFIXES.iter().find(|s| lower.ends_with(*s)).copied().unwrap_or("");
-                    fnv(format!("<w-{suffix}>").as_bytes(), 0)
+                    let lower = crate::document::fold_apostrophes(doc.low(t));
+                    let lower = lower.as_ref();
+                    if t.zipf >= COMMON_WORD_ZIPF {
+                        fnv(lower.as_bytes(), 0)
+                    } else {
+                        SHAPES[SUFFIXES.iter().position(|s| lower.ends_with(s)).unwrap_or(SUFFIXES.len())]
+                    }
                 }
             }
         };
         first = false;
         out.push(h);
     }
-    out.push(fnv(b"</s>", 0));
+    out.push(END);
     out
 }
 
@@ -514,6 +535,13 @@ mod tests {
         // "vaccine" and "cat" differ (both common); "Pfizer" at the start is a word, "Moderna" mid-sentence a shape
         assert_ne!(symbols(&a, 0), symbols(&b, 0));
         assert_eq!(symbols(&c, 0)[2], fnv(b"<Cap>", 0));
+    }
+
+    #[test]
+    fn symbol_constants_are_the_hashes_of_their_names() {
+        assert_eq!([START, END, NUMBER, QUOTE, CAPITALISED], ["<s>", "</s>", "<num>", "<q>", "<Cap>"].map(|s| fnv(s.as_bytes(), 0)));
+        let names: Vec<String> = SUFFIXES.iter().chain([&""]).map(|s| format!("<w-{s}>")).collect();
+        assert_eq!(SHAPES.to_vec(), names.iter().map(|n| fnv(n.as_bytes(), 0)).collect::<Vec<_>>());
     }
 
     #[test]
