@@ -5,6 +5,7 @@
 //! (`unicode-segmentation`), with hyphenated compounds ("well-trained", "Jong-un") joined into one word,
 //! because several artifacts (postposed adjectives, names) are about whole compounds.
 
+use crate::fluency::UNK;
 use crate::lexicon::english;
 use crate::segment::{split_sentences, Span};
 
@@ -29,6 +30,9 @@ pub struct Token {
     /// The English Zipf frequency of a word (apostrophes folded; 0 when unknown or not a word), looked up
     /// once here because several detectors and features need it.
     pub zipf: f32,
+    /// The word's id in the default fluency model (its unknown-word id when it is not in the vocabulary
+    /// or not a word), found by the same lookup as `zipf`.
+    pub(crate) lm: u32,
 }
 
 /// One sentence: its span and its tokens.
@@ -129,7 +133,7 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
         }
         let start = span.start + offset;
         let kind = classify(piece);
-        let token = Token { kind, span: Span::new(start, start + piece.len()), space_before, zipf: 0.0 };
+        let token = Token { kind, span: Span::new(start, start + piece.len()), space_before, zipf: 0.0, lm: UNK };
         space_before = false;
         // Join "well" "-" "trained" into one word when nothing separates them.
         if let Some(joined) = join_hyphenated(text, &mut tokens, token) {
@@ -138,8 +142,11 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
             tokens.push(token);
         }
     });
+    // Most words are in the fluency model's vocabulary, which holds their Zipf frequency too: one lookup.
+    let fluency = crate::fluency::default_model();
     for t in tokens.iter_mut().filter(|t| t.kind == TokenKind::Word) {
-        t.zipf = english().zipf(&fold_apostrophes(t.span.slice(lower)));
+        let word = fold_apostrophes(t.span.slice(lower));
+        (t.lm, t.zipf) = fluency.word_info(&word).unwrap_or_else(|| (UNK, english().zipf(&word)));
     }
     tokens
 }
@@ -168,7 +175,7 @@ fn join_hyphenated(text: &str, tokens: &mut Vec<Token>, next: Token) -> Option<T
         return None; // "2019-2020" is a range, not a compound
     }
     tokens.truncate(tokens.len() - 2);
-    Some(Token { kind: TokenKind::Word, span: Span::new(head.span.start, next.span.end), space_before: head.space_before, zipf: 0.0 })
+    Some(Token { kind: TokenKind::Word, span: Span::new(head.span.start, next.span.end), space_before: head.space_before, zipf: 0.0, lm: UNK })
 }
 
 #[cfg(test)]

@@ -65,6 +65,11 @@ impl Lexicon {
         self.zipf.get(lower_word).copied().unwrap_or(0.0)
     }
 
+    /// The words and their frequencies, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, f32)> + '_ {
+        self.zipf.iter().map(|(w, z)| (*w, *z))
+    }
+
     pub fn contains(&self, lower_word: &str) -> bool {
         self.zipf.contains_key(lower_word)
     }

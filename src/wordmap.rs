@@ -107,6 +107,16 @@ impl<V: Copy + Default> WordMap<V> {
         (s.tag != 0).then_some(s.value)
     }
 
+    /// The value of `word`, to change, if it is in the map.
+    pub fn get_mut(&mut self, word: &[u8]) -> Option<&mut V> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let i = self.find(word, hash(word));
+        let s = &mut self.slots[i];
+        (s.tag != 0).then_some(&mut s.value)
+    }
+
     /// The words and their values, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], V)> + '_ {
         self.slots.iter().filter(|s| s.tag != 0).map(|s| (&self.arena[s.start as usize..(s.start + s.len) as usize], s.value))
