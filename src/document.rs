@@ -5,9 +5,9 @@
 //! (`unicode-segmentation`), with hyphenated compounds ("well-trained", "Jong-un") joined into one word,
 //! because several artifacts (postposed adjectives, names) are about whole compounds.
 
+use crate::fluency::UNK;
 use crate::lexicon::english;
 use crate::segment::{split_sentences, Span};
-use unicode_segmentation::UnicodeSegmentation;
 
 /// What a token is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +30,9 @@ pub struct Token {
     /// The English Zipf frequency of a word (apostrophes folded; 0 when unknown or not a word), looked up
     /// once here because several detectors and features need it.
     pub zipf: f32,
+    /// The word's id in the default fluency model (its unknown-word id when it is not in the vocabulary
+    /// or not a word), found by the same lookup as `zipf`.
+    pub(crate) lm: u32,
 }
 
 /// One sentence: its span and its tokens.
@@ -92,8 +95,10 @@ impl<'t> Document<'t> {
 
 /// `word` with typographic apostrophes (’) folded to ASCII ones, for lookups in word tables: training
 /// text and real pages differ in apostrophe style, and "it’s" is the same word as "it's".
+#[inline]
 pub fn fold_apostrophes(word: &str) -> std::borrow::Cow<'_, str> {
-    if word.contains('’') {
+    // '’' is E2 80 99 in UTF-8: most words have no 0xE2 byte and need no search.
+    if word.bytes().any(|b| b == 0xe2) && word.contains('’') {
         std::borrow::Cow::Owned(word.replace('’', "'"))
     } else {
         std::borrow::Cow::Borrowed(word)
@@ -121,14 +126,14 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
     let sentence = span.slice(text);
     let mut tokens: Vec<Token> = Vec::new();
     let mut space_before = true;
-    for (offset, piece) in sentence.split_word_bound_indices() {
+    crate::uax29::for_each_word_bound(sentence, |offset, piece| {
         if piece.chars().all(char::is_whitespace) {
             space_before = true;
-            continue;
+            return;
         }
         let start = span.start + offset;
         let kind = classify(piece);
-        let token = Token { kind, span: Span::new(start, start + piece.len()), space_before, zipf: 0.0 };
+        let token = Token { kind, span: Span::new(start, start + piece.len()), space_before, zipf: 0.0, lm: UNK };
         space_before = false;
         // Join "well" "-" "trained" into one word when nothing separates them.
         if let Some(joined) = join_hyphenated(text, &mut tokens, token) {
@@ -136,9 +141,12 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
         } else {
             tokens.push(token);
         }
-    }
+    });
+    // Most words are in the fluency model's vocabulary, which holds their Zipf frequency too: one lookup.
+    let fluency = crate::fluency::default_model();
     for t in tokens.iter_mut().filter(|t| t.kind == TokenKind::Word) {
-        t.zipf = english().zipf(&fold_apostrophes(t.span.slice(lower)));
+        let word = fold_apostrophes(t.span.slice(lower));
+        (t.lm, t.zipf) = fluency.word_info(&word).unwrap_or_else(|| (UNK, english().zipf(&word)));
     }
     tokens
 }
@@ -167,7 +175,7 @@ fn join_hyphenated(text: &str, tokens: &mut Vec<Token>, next: Token) -> Option<T
         return None; // "2019-2020" is a range, not a compound
     }
     tokens.truncate(tokens.len() - 2);
-    Some(Token { kind: TokenKind::Word, span: Span::new(head.span.start, next.span.end), space_before: head.space_before, zipf: 0.0 })
+    Some(Token { kind: TokenKind::Word, span: Span::new(head.span.start, next.span.end), space_before: head.space_before, zipf: 0.0, lm: UNK })
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ const MIN_BIGRAM_COUNT: u32 = 2;
 const BOS: u32 = 0;
 const EOS: u32 = 1;
 const NUM: u32 = 2;
-const UNK: u32 = 3;
+pub(crate) const UNK: u32 = 3;
 const SPECIALS: [&str; 4] = ["<s>", "</s>", "<num>", "<unk>"];
 
 /// A word of a sentence as the fluency model sees it.
@@ -51,7 +51,9 @@ struct WordStats {
 
 /// The bigram model.
 pub struct FluencyModel {
-    vocab: WordMap<u32>,
+    /// Each vocabulary word's id and its English Zipf frequency (what `lexicon::english().zipf` gives),
+    /// so that a token needs one lookup for both (see [`FluencyModel::word_info`]).
+    vocab: WordMap<(u32, f32)>,
     stats: Vec<WordStats>,
     /// Whether each vocabulary word is a function word (see [`is_function_word`]), by id.
     function: Vec<bool>,
@@ -192,21 +194,32 @@ impl FluencyModel {
         if word == "<num>" {
             return NUM;
         }
-        self.vocab.get(word.as_bytes()).unwrap_or(UNK)
+        self.vocab.get(word.as_bytes()).map_or(UNK, |(id, _)| id)
+    }
+
+    /// The id and English Zipf frequency of a vocabulary word (lowercase, apostrophes folded).
+    pub(crate) fn word_info(&self, word: &str) -> Option<(u32, f32)> {
+        self.vocab.get(word.as_bytes())
     }
 
     /// Builds the lookup tables of a model.
-    fn assemble(words: Vec<(&[u8], u32)>, stats: Vec<WordStats>, bigrams: impl ExactSizeIterator<Item = (u64, u32)>, total_tokens: u64, total_bigram_types: u64) -> Self {
+    fn assemble(words: Vec<(&str, u32)>, stats: Vec<WordStats>, bigrams: impl ExactSizeIterator<Item = (u64, u32)>, total_tokens: u64, total_bigram_types: u64) -> Self {
+        // The bigrams first: the English lexicon the vocabulary needs may still be loading elsewhere.
+        let bigrams = Bigrams::new(stats.len(), bigrams);
         let arena = words.iter().map(|(w, _)| w.len()).sum();
         let mut vocab = WordMap::with_capacity(words.len(), arena);
-        for (w, id) in &words {
-            vocab.insert(w, *id);
-        }
         let mut function = vec![false; stats.len()];
-        for (w, id) in vocab.iter() {
-            function[id as usize] = std::str::from_utf8(w).is_ok_and(is_function_word);
+        for (w, id) in &words {
+            vocab.insert(w.as_bytes(), (*id, 0.0));
+            function[*id as usize] = is_function_word(w);
         }
-        let bigrams = Bigrams::new(stats.len(), bigrams);
+        // Each word's English frequency (0 when the lexicon does not have it): the lexicon is walked in
+        // its memory order and looked up in this much smaller table, which stays in cache.
+        for (w, z) in crate::lexicon::english().iter() {
+            if let Some((_, zipf)) = vocab.get_mut(w.as_bytes()) {
+                *zipf = z;
+            }
+        }
         FluencyModel { vocab, stats, function, bigrams, total_tokens, total_bigram_types }
     }
 
@@ -250,7 +263,20 @@ impl FluencyModel {
     /// The words of sentence `index` with their vocabulary ids and whether each is a function word:
     /// looked up once, shared by [`FluencyModel::score_ids`] and [`Collocations::detect_ids`].
     pub fn sentence_ids<'d>(&self, doc: &'d Document, index: usize) -> Vec<LmWord<'d>> {
-        lm_tokens(doc, &doc.sentences[index].tokens)
+        let tokens = &doc.sentences[index].tokens;
+        if std::ptr::eq(self, default_model()) {
+            // Tokenising looked every word up in this model already (Token::lm).
+            return tokens
+                .iter()
+                .filter(|t| t.kind != TokenKind::Punct)
+                .map(|token| {
+                    let id = if token.kind == TokenKind::Number { NUM } else { token.lm };
+                    let function = if id == UNK { is_function_word(&fold_apostrophes(doc.low(token))) } else { self.function[id as usize] };
+                    LmWord { token, id, function }
+                })
+                .collect();
+        }
+        lm_tokens(doc, tokens)
             .map(|(token, text)| {
                 let id = self.id(&text);
                 // A vocabulary word's class is known by its id; only unknown words are looked up.
@@ -354,13 +380,13 @@ impl FluencyModel {
         }
         let total_bigram_types = all_bigrams.len() as u64;
         let bigrams: Vec<(u64, u32)> = all_bigrams.into_iter().filter(|(_, c)| *c >= MIN_BIGRAM_COUNT).collect();
-        let words: Vec<(&[u8], u32)> = vocab.iter().map(|(w, id)| (w.as_bytes(), *id)).collect();
+        let words: Vec<(&str, u32)> = vocab.iter().map(|(w, id)| (w.as_str(), *id)).collect();
         Ok(FluencyModel::assemble(words, stats, bigrams.into_iter(), total_tokens, total_bigram_types))
     }
 
     /// Writes the model in its binary format (deterministic: sorted tables).
     pub fn write<W: Write>(&self, mut out: W) -> std::io::Result<()> {
-        let mut words: Vec<(&[u8], u32)> = self.vocab.iter().collect();
+        let mut words: Vec<(&[u8], u32)> = self.vocab.iter().map(|(w, (id, _))| (w, id)).collect();
         words.sort_by_key(|(_, id)| *id);
         out.write_all(MAGIC)?;
         out.write_all(&FORMAT_VERSION.to_le_bytes())?;
@@ -403,7 +429,7 @@ impl FluencyModel {
         for id in 0..n_words {
             let len = r.take(1)?[0] as usize;
             let word = std::str::from_utf8(r.take(len)?).map_err(|_| Error::Model("fluency model: a word is not UTF-8".into()))?;
-            words.push((word.as_bytes(), id as u32));
+            words.push((word, id as u32));
             stats.push(WordStats { count: r.u32()?, followers: r.u32()?, predecessors: r.u32()? });
         }
         if n_words < SPECIALS.len() {
@@ -411,14 +437,13 @@ impl FluencyModel {
         }
         let n_bigrams = r.u32()? as usize;
         let table = r.take(n_bigrams.checked_mul(12).ok_or_else(|| Error::Model("fluency model: file is truncated".into()))?)?;
-        let bigrams: Vec<(u64, u32)> = table
+        let bigrams = table
             .chunks_exact(12)
-            .map(|e| (u64::from_le_bytes(e[..8].try_into().expect("8 bytes")), u32::from_le_bytes(e[8..].try_into().expect("4 bytes"))))
-            .collect();
-        if bigrams.iter().any(|(k, _)| (k >> 32) as usize >= n_words || (k & 0xffff_ffff) as usize >= n_words) {
+            .map(|e| (u64::from_le_bytes(e[..8].try_into().expect("8 bytes")), u32::from_le_bytes(e[8..].try_into().expect("4 bytes"))));
+        if bigrams.clone().any(|(k, _)| (k >> 32) as usize >= n_words || (k & 0xffff_ffff) as usize >= n_words) {
             return Err(Error::Model("fluency model: a bigram names an unknown word".into()));
         }
-        Ok(FluencyModel::assemble(words, stats, bigrams.into_iter(), total_tokens, total_bigram_types))
+        Ok(FluencyModel::assemble(words, stats, bigrams, total_tokens, total_bigram_types))
     }
 
     pub fn vocabulary_size(&self) -> usize {

@@ -14,16 +14,48 @@ pub struct Lexicon {
     zipf: FxHashMap<&'static str, f32>,
 }
 
+/// The `word<TAB>frequency` lines of a lexicon whose frequency parses, in file order: what
+/// `tsv.lines()`, `split_once('\t')` and `trim().parse::<f32>()` give, in one pass over the bytes.
+fn entries(tsv: &str) -> impl Iterator<Item = (&str, f32)> {
+    let bytes = tsv.as_bytes();
+    let mut pos = 0;
+    // A lexicon has a few hundred distinct frequencies ("3.25"): each is parsed once.
+    let mut parsed: FxHashMap<u64, Option<f32>> = FxHashMap::default();
+    std::iter::from_fn(move || {
+        while pos < bytes.len() {
+            let start = pos;
+            let rest = &bytes[pos..];
+            let stop = rest.iter().position(|&b| b == b'\t' || b == b'\n').unwrap_or(rest.len());
+            let end = stop + rest[stop..].iter().position(|&b| b == b'\n').unwrap_or(rest.len() - stop);
+            pos += end + 1;
+            if rest.get(stop) != Some(&b'\t') {
+                continue; // no tab on this line
+            }
+            let (tab, i) = (start + stop, start + end);
+            // A '\r' before the '\n' is whitespace, which trim() removes.
+            let freq = tsv[tab + 1..i].trim();
+            let value = if freq.len() < 8 {
+                let mut packed = [0u8; 8];
+                packed[..freq.len()].copy_from_slice(freq.as_bytes());
+                packed[7] = freq.len() as u8;
+                *parsed.entry(u64::from_le_bytes(packed)).or_insert_with(|| freq.parse::<f32>().ok())
+            } else {
+                freq.parse::<f32>().ok()
+            };
+            if let Some(value) = value {
+                return Some((&tsv[start..tab], value));
+            }
+        }
+        None
+    })
+}
+
 impl Lexicon {
     fn parse(tsv: &'static str) -> Self {
         let mut zipf = FxHashMap::default();
         zipf.reserve(tsv.len() / 12);
-        for line in tsv.lines() {
-            if let Some((word, freq)) = line.split_once('\t') {
-                if let Ok(f) = freq.trim().parse::<f32>() {
-                    zipf.insert(word, f);
-                }
-            }
+        for (word, f) in entries(tsv) {
+            zipf.insert(word, f);
         }
         Lexicon { zipf }
     }
@@ -31,6 +63,11 @@ impl Lexicon {
     /// The Zipf frequency of a lowercase word, 0 when unknown.
     pub fn zipf(&self, lower_word: &str) -> f32 {
         self.zipf.get(lower_word).copied().unwrap_or(0.0)
+    }
+
+    /// The words and their frequencies, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, f32)> + '_ {
+        self.zipf.iter().map(|(w, z)| (*w, *z))
     }
 
     pub fn contains(&self, lower_word: &str) -> bool {
@@ -117,6 +154,27 @@ mod tests {
         assert!(english().zipf("the") > 7.0);
         assert!(english().zipf("fiesta") > 2.0);
         assert_eq!(english().zipf("trató"), 0.0);
+    }
+
+    #[test]
+    fn entries_read_lines_as_lines_and_split_once_do() {
+        let tsv = "a\t1.5\r\nno tab\n\nb\t 2 \nc\tx\nd\te\t3\n\te\t0.25\nf\t-1.75e0\nlast\t4.125";
+        let expected: Vec<(&str, f32)> = tsv
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .filter_map(|(w, f)| f.trim().parse::<f32>().ok().map(|f| (w, f)))
+            .collect();
+        assert_eq!(entries(tsv).collect::<Vec<_>>(), expected);
+        assert_eq!(expected.len(), 4);
+        for lang in SourceLanguage::ALL {
+            let reference: Vec<(&str, f32)> = lang
+                .tsv()
+                .lines()
+                .filter_map(|l| l.split_once('\t'))
+                .filter_map(|(w, f)| f.trim().parse::<f32>().ok().map(|f| (w, f)))
+                .collect();
+            assert!(entries(lang.tsv()).eq(reference.into_iter()), "{}", lang.name());
+        }
     }
 
     #[test]

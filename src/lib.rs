@@ -26,6 +26,7 @@ pub mod profile;
 pub mod scan;
 pub mod segment;
 pub mod train;
+mod uax29;
 pub mod wordmap;
 
 pub use detect::{Detector, Family, Finding};

@@ -145,14 +145,17 @@ impl Model {
     }
 }
 
-/// Builds the embedded fluency model and lexicons on a background thread, once per process; whoever
-/// needs them first waits for that build instead of starting another (`OnceLock`).
+/// Builds the embedded fluency model and lexicons on two background threads, once per process; whoever
+/// needs them first waits for that build instead of starting another (`OnceLock`). The fluency model
+/// reads the English lexicon at its end, so the two are built side by side.
 fn preload_tables_in_background() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
         std::thread::spawn(|| {
-            crate::fluency::default_model();
             crate::lexicon::english();
+        });
+        std::thread::spawn(|| {
+            crate::fluency::default_model();
             crate::lexicon::foreign(crate::lexicon::SourceLanguage::Spanish);
         });
     });

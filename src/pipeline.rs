@@ -1,8 +1,10 @@
 //! Scoring a stream of records on all cores, in input order, in flat memory. A reader thread cuts the
 //! input into batches (at most [`BatchLimits::records`] records or [`BatchLimits::text_bytes`] bytes of
-//! text) and hands them over a channel that holds one; each batch is scored in parallel on a rayon pool of
-//! `jobs` threads while the next one is read, and its results are delivered in input order. So at most
-//! three batches are in memory, whatever the size of the input.
+//! text) and hands them over a channel that holds one; a scoring thread has each batch scored in parallel
+//! on a rayon pool of `jobs` threads (each record also prepared for output there, see
+//! [`Pipeline::run_prepared`]) and hands the results over another channel that holds one, so the batch
+//! before is delivered, in input order, while the next one is scored and the one after is read. So at
+//! most five batches are in memory, whatever the size of the input.
 
 use crate::error::Error;
 use crate::input::{self, Item, ReadOptions, ReadStats};
@@ -38,8 +40,8 @@ pub struct RunSummary {
     pub failed_inputs: Vec<Error>,
 }
 
-enum Message {
-    Batch(Vec<Item>),
+enum Message<T> {
+    Batch(Vec<T>),
     Failed(Error),
 }
 
@@ -70,9 +72,23 @@ impl Pipeline {
     /// [`RunSummary::failed_inputs`] and the others are still read. Stops at the first error of `sink` and
     /// returns it.
     pub fn run(&self, scanner: &Scanner, paths: &[String], opts: &ReadOptions, sink: &mut dyn FnMut(Scored) -> Result<(), Error>) -> Result<RunSummary, Error> {
+        self.run_prepared(scanner, paths, opts, &|scored| scored, sink)
+    }
+
+    /// [`Pipeline::run`], with each record passed through `prepare` on the worker thread that scored
+    /// it (to render its output line there, in parallel) before `sink` gets it, in input order.
+    pub fn run_prepared<T: Send>(
+        &self,
+        scanner: &Scanner,
+        paths: &[String],
+        opts: &ReadOptions,
+        prepare: &(dyn Fn(Scored) -> T + Sync),
+        sink: &mut dyn FnMut(T) -> Result<(), Error>,
+    ) -> Result<RunSummary, Error> {
         let input::walk::Expanded { files: paths, errors: unlisted } = input::walk::expand(paths);
         let limits = self.limits;
-        let (tx, rx) = sync_channel::<Message>(1);
+        let (tx, rx) = sync_channel::<Message<Item>>(1);
+        let (scored_tx, scored_rx) = sync_channel::<Message<T>>(1);
         std::thread::scope(|scope| {
             let reader = scope.spawn(move || {
                 let mut stats = ReadStats::default();
@@ -104,33 +120,45 @@ impl Pipeline {
                 let _ = tx.send(Message::Batch(batch));
                 stats
             });
+            scope.spawn(move || {
+                for message in rx.iter() {
+                    let out = match message {
+                        Message::Failed(e) => Message::Failed(e),
+                        Message::Batch(batch) => Message::Batch(self.score(scanner, batch, prepare)),
+                    };
+                    // A closed channel means the sink stopped: dropping the receiver stops the reader.
+                    if scored_tx.send(out).is_err() {
+                        break;
+                    }
+                }
+            });
             let mut failed_inputs = unlisted;
             let mut delivered = Ok(());
-            for message in rx.iter() {
+            for message in scored_rx.iter() {
                 match message {
                     Message::Failed(e) => failed_inputs.push(e),
                     Message::Batch(batch) => {
-                        delivered = self.score(scanner, batch).into_iter().try_for_each(&mut *sink);
+                        delivered = batch.into_iter().try_for_each(&mut *sink);
                         if delivered.is_err() {
                             break;
                         }
                     }
                 }
             }
-            // Dropping the receiver stops the reader at its next batch.
-            drop(rx);
+            // Dropping the receiver stops the scoring thread, and with it the reader, at their next batch.
+            drop(scored_rx);
             let stats = reader.join().expect("the reader thread does not panic");
             delivered.map(|_| RunSummary { stats, failed_inputs })
         })
     }
 
-    fn score(&self, scanner: &Scanner, batch: Vec<Item>) -> Vec<Scored> {
+    fn score<T: Send>(&self, scanner: &Scanner, batch: Vec<Item>, prepare: &(dyn Fn(Scored) -> T + Sync)) -> Vec<T> {
         self.pool.install(|| {
             batch
                 .into_par_iter()
                 .map(|item| {
                     let report = item.record.as_ref().ok().map(|r| scanner.scan(r.id.clone(), &r.text));
-                    Scored { item, report }
+                    prepare(Scored { item, report })
                 })
                 .collect()
         })

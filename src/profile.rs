@@ -22,50 +22,71 @@ pub const COMMON_WORD_ZIPF: f32 = 3.0;
 pub const MAX_ORDER: usize = 3;
 const SUFFIXES: &[&str] = &["ing", "ed", "ly", "tion", "s", "al", "ive", "er"];
 
-fn fnv(bytes: &[u8], seed: u64) -> u64 {
+const fn fnv(bytes: &[u8], seed: u64) -> u64 {
     let mut h = 0xcbf29ce484222325 ^ seed;
-    for &b in bytes {
-        h ^= b as u64;
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
         h = h.wrapping_mul(0x100000001b3);
+        i += 1;
     }
     h
 }
+
+const START: u64 = fnv(b"<s>", 0);
+const END: u64 = fnv(b"</s>", 0);
+const NUMBER: u64 = fnv(b"<num>", 0);
+const QUOTE: u64 = fnv(b"<q>", 0);
+const CAPITALISED: u64 = fnv(b"<Cap>", 0);
+/// The symbols `<w-SUFFIX>` of rare words, in the order of [`SUFFIXES`], then `<w->` (no suffix).
+const SHAPES: [u64; 9] = [
+    fnv(b"<w-ing>", 0),
+    fnv(b"<w-ed>", 0),
+    fnv(b"<w-ly>", 0),
+    fnv(b"<w-tion>", 0),
+    fnv(b"<w-s>", 0),
+    fnv(b"<w-al>", 0),
+    fnv(b"<w-ive>", 0),
+    fnv(b"<w-er>", 0),
+    fnv(b"<w->", 0),
+];
 
 /// The symbol hashes of sentence `index`, with sentence-boundary symbols.
 pub fn symbols(doc: &Document, index: usize) -> Vec<u64> {
     let tokens = &doc.sentences[index].tokens;
     let mut out = Vec::with_capacity(tokens.len() + 2);
-    out.push(fnv(b"<s>", 0));
+    out.push(START);
     let mut first = true;
     for t in tokens {
         let h = match t.kind {
-            TokenKind::Number => fnv(b"<num>", 0),
+            TokenKind::Number => NUMBER,
             TokenKind::Punct => {
                 let s = doc.tok(t);
                 if matches!(s, "\"" | "“" | "”" | "„" | "«" | "»" | "'" | "‘" | "’") {
-                    fnv(b"<q>", 0)
+                    QUOTE
                 } else {
                     fnv(s.as_bytes(), 0)
                 }
             }
             TokenKind::Word => {
-                let lower = crate::document::fold_apostrophes(doc.low(t));
-                let lower = lower.as_ref();
                 let capitalised = doc.tok(t).chars().next().is_some_and(char::is_uppercase);
                 if capitalised && !first {
-                    fnv(b"<Cap>", 0)
-                } else if t.zipf >= COMMON_WORD_ZIPF {
-                    fnv(lower.as_bytes(), 0)
+                    CAPITALISED
                 } else {
-                    let suffix = SUFFIXES.iter().find(|s| lower.ends_with(*s)).copied().unwrap_or("");
-                    fnv(format!("<w-{suffix}>").as_bytes(), 0)
+                    let lower = crate::document::fold_apostrophes(doc.low(t));
+                    let lower = lower.as_ref();
+                    if t.zipf >= COMMON_WORD_ZIPF {
+                        fnv(lower.as_bytes(), 0)
+                    } else {
+                        SHAPES[SUFFIXES.iter().position(|s| lower.ends_with(s)).unwrap_or(SUFFIXES.len())]
+                    }
                 }
             }
         };
         first = false;
         out.push(h);
     }
-    out.push(fnv(b"</s>", 0));
+    out.push(END);
     out
 }
 
@@ -147,27 +168,11 @@ fn record_weight(records: &[u8], i: usize) -> f32 {
 impl Table {
     /// Lays out `records` (sorted, unique keys, finite weights; [`RECORD`] bytes each).
     fn new(records: &[u8]) -> Table {
-        let len = records.len() / RECORD;
-        // About four entries per bucket of five: a power of two at or above len / 4.
-        let bits = (len.div_ceil(4).max(2).next_power_of_two().trailing_zeros()).min(40);
-        let shift = 64 - bits;
-        let mut buckets = vec![Bucket::EMPTY; 1 << bits];
-        let mut b = 0usize;
+        let mut builder = Builder::new(records.len() / RECORD);
         for r in records.chunks_exact(RECORD) {
-            let key = u64::from_le_bytes(r[..8].try_into().expect("8 bytes"));
-            b = b.max((key >> shift) as usize);
-            while buckets.get(b).is_some_and(|bucket| bucket.used as usize == SLOTS) {
-                b += 1;
-            }
-            if b == buckets.len() {
-                buckets.push(Bucket::EMPTY); // overflow past the last home bucket
-            }
-            let bucket = &mut buckets[b];
-            let slot = bucket.used as usize;
-            bucket.entries[slot * RECORD..(slot + 1) * RECORD].copy_from_slice(r);
-            bucket.used += 1;
+            builder.push(r.try_into().expect("a whole record"));
         }
-        Table { buckets, shift, len }
+        builder.finish()
     }
 
     fn get(&self, key: u64) -> Option<f32> {
@@ -200,6 +205,53 @@ impl Table {
             out.extend_from_slice(&b.entries[..b.used as usize * RECORD]);
         }
         out
+    }
+}
+
+/// Fills a [`Table`] with records given in key order.
+struct Builder {
+    table: Table,
+    /// The bucket the last record went to.
+    bucket: usize,
+    last_key: Option<u64>,
+}
+
+impl Builder {
+    /// A builder for `len` records.
+    fn new(len: usize) -> Builder {
+        // About four entries per bucket of five: a power of two at or above len / 4.
+        let bits = (len.div_ceil(4).max(2).next_power_of_two().trailing_zeros()).min(40);
+        let table = Table { buckets: vec![Bucket::EMPTY; 1 << bits], shift: 64 - bits, len: 0 };
+        Builder { table, bucket: 0, last_key: None }
+    }
+
+    /// Adds the next record; false (and nothing added) when its key is not above the last one.
+    #[inline]
+    fn push(&mut self, record: &[u8; RECORD]) -> bool {
+        let key = u64::from_le_bytes(record[..8].try_into().expect("8 bytes"));
+        if self.last_key.is_some_and(|last| last >= key) {
+            return false;
+        }
+        self.last_key = Some(key);
+        let buckets = &mut self.table.buckets;
+        let mut b = self.bucket.max((key >> self.table.shift) as usize);
+        while buckets.get(b).is_some_and(|bucket| bucket.used as usize == SLOTS) {
+            b += 1;
+        }
+        if b == buckets.len() {
+            buckets.push(Bucket::EMPTY); // overflow past the last home bucket
+        }
+        let bucket = &mut buckets[b];
+        let slot = bucket.used as usize;
+        bucket.entries[slot * RECORD..(slot + 1) * RECORD].copy_from_slice(record);
+        bucket.used += 1;
+        self.bucket = b;
+        self.table.len += 1;
+        true
+    }
+
+    fn finish(self) -> Table {
+        self.table
     }
 }
 
@@ -335,6 +387,56 @@ const BASE64_VALUES: [u8; 256] = {
     t
 };
 
+/// The 12-bit value of each pair of base64 characters (the first in the low byte of the index), with
+/// the high bits set for a pair that is not two characters of the alphabet.
+fn base64_pairs() -> Box<[u16; 1 << 16]> {
+    let mut pairs: Box<[u16; 1 << 16]> = Box::new([0xffff; 1 << 16]);
+    for (a, &va) in BASE64_VALUES.iter().enumerate().filter(|(_, v)| **v != 0xff) {
+        for (b, &vb) in BASE64_VALUES.iter().enumerate().filter(|(_, v)| **v != 0xff) {
+            pairs[a | (b << 8)] = ((va as u16) << 6) | vb as u16;
+        }
+    }
+    pairs
+}
+
+/// Decodes eight base64 characters into six bytes; returns the pairs' bits ORed (high bits set when a
+/// character is not in the alphabet).
+fn decode8(pairs: &[u16; 1 << 16], src: &[u8], dst: &mut [u8]) -> u16 {
+    let x = u64::from_le_bytes(src.try_into().expect("8 bytes"));
+    let p0 = pairs[(x & 0xffff) as usize];
+    let p1 = pairs[((x >> 16) & 0xffff) as usize];
+    let p2 = pairs[((x >> 32) & 0xffff) as usize];
+    let p3 = pairs[(x >> 48) as usize];
+    let acc = ((p0 as u64) << 36) | ((p1 as u64) << 24) | ((p2 as u64) << 12) | p3 as u64;
+    dst.copy_from_slice(&acc.to_be_bytes()[2..]);
+    p0 | p1 | p2 | p3
+}
+
+impl ProfileTable {
+    /// The table of a model file's base64 text when it holds whole records (16 characters each, no
+    /// padding) in strictly increasing key order with finite weights, as `mtlint train` writes it:
+    /// decoded straight into the table, without the intermediate bytes. `None` otherwise (the general
+    /// path then decodes, checks and sorts).
+    fn from_base64_records(text: &[u8]) -> Option<ProfileTable> {
+        if !text.len().is_multiple_of(16) {
+            return None;
+        }
+        let pairs = base64_pairs();
+        let mut builder = Builder::new(text.len() / 16);
+        let mut bad = 0u16;
+        let mut record = [0u8; RECORD];
+        for chunk in text.chunks_exact(16) {
+            bad |= decode8(&pairs, &chunk[..8], &mut record[..6]);
+            bad |= decode8(&pairs, &chunk[8..], &mut record[6..]);
+            let weight = f32::from_le_bytes(record[8..].try_into().expect("4 bytes"));
+            if bad & 0xf000 != 0 || !weight.is_finite() || !builder.push(&record) {
+                return None;
+            }
+        }
+        Some(ProfileTable { table: std::sync::Arc::new(builder.finish()) })
+    }
+}
+
 /// Decodes standard base64 (with `=` padding, no line breaks), as the model file stores the table.
 /// Characters are decoded two at a time through a table of the 4,096 valid pairs (12 bits each; an
 /// invalid pair has a high bit set), eight characters (six bytes) per step.
@@ -344,25 +446,13 @@ fn decode_base64(text: &[u8]) -> Result<Vec<u8>, String> {
     }
     let padding = text.iter().rev().take(2).take_while(|&&c| c == b'=').count();
     let body = &text[..text.len() - padding];
-    let mut pairs: Box<[u16; 1 << 16]> = Box::new([0xffff; 1 << 16]);
-    for (a, &va) in BASE64_VALUES.iter().enumerate().filter(|(_, v)| **v != 0xff) {
-        for (b, &vb) in BASE64_VALUES.iter().enumerate().filter(|(_, v)| **v != 0xff) {
-            pairs[a | (b << 8)] = ((va as u16) << 6) | vb as u16;
-        }
-    }
+    let pairs = base64_pairs();
     let steps = body.len() / 8;
     let rest = &body[steps * 8..];
     let mut out = vec![0u8; steps * 6 + rest.len() * 6 / 8];
     let mut bad = 0u16;
     for (src, dst) in body.chunks_exact(8).zip(out.chunks_exact_mut(6)) {
-        let x = u64::from_le_bytes(src.try_into().expect("8 bytes"));
-        let p0 = pairs[(x & 0xffff) as usize];
-        let p1 = pairs[((x >> 16) & 0xffff) as usize];
-        let p2 = pairs[((x >> 32) & 0xffff) as usize];
-        let p3 = pairs[(x >> 48) as usize];
-        bad |= p0 | p1 | p2 | p3;
-        let acc = ((p0 as u64) << 36) | ((p1 as u64) << 24) | ((p2 as u64) << 12) | p3 as u64;
-        dst.copy_from_slice(&acc.to_be_bytes()[2..]);
+        bad |= decode8(&pairs, src, dst);
     }
     let mut acc = 0u64;
     let mut bad_rest = 0u8;
@@ -411,9 +501,14 @@ impl Serialize for ProfileTable {
 impl<'de> Deserialize<'de> for ProfileTable {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let stored = StoredTable::deserialize(d)?;
-        let bytes = decode_base64(stored.table.as_bytes())
-            .map_err(|e| serde::de::Error::custom(format!("profile table is not base64: {e}")))?;
-        let table = ProfileTable::from_bytes(bytes).map_err(serde::de::Error::custom)?;
+        let table = match ProfileTable::from_base64_records(stored.table.as_bytes()) {
+            Some(table) => table,
+            None => {
+                let bytes = decode_base64(stored.table.as_bytes())
+                    .map_err(|e| serde::de::Error::custom(format!("profile table is not base64: {e}")))?;
+                ProfileTable::from_bytes(bytes).map_err(serde::de::Error::custom)?
+            }
+        };
         if table.len() != stored.entries {
             return Err(serde::de::Error::custom(format!("profile table has {} entries, header says {}", table.len(), stored.entries)));
         }
@@ -440,6 +535,13 @@ mod tests {
         // "vaccine" and "cat" differ (both common); "Pfizer" at the start is a word, "Moderna" mid-sentence a shape
         assert_ne!(symbols(&a, 0), symbols(&b, 0));
         assert_eq!(symbols(&c, 0)[2], fnv(b"<Cap>", 0));
+    }
+
+    #[test]
+    fn symbol_constants_are_the_hashes_of_their_names() {
+        assert_eq!([START, END, NUMBER, QUOTE, CAPITALISED], ["<s>", "</s>", "<num>", "<q>", "<Cap>"].map(|s| fnv(s.as_bytes(), 0)));
+        let names: Vec<String> = SUFFIXES.iter().chain([&""]).map(|s| format!("<w-{s}>")).collect();
+        assert_eq!(SHAPES.to_vec(), names.iter().map(|n| fnv(n.as_bytes(), 0)).collect::<Vec<_>>());
     }
 
     #[test]
@@ -504,6 +606,30 @@ mod tests {
         }
         assert_eq!(t.table.get(0), None);
         assert_eq!(t.to_bytes(), bytes);
+    }
+
+    #[test]
+    fn base64_records_are_read_straight_into_the_table_only_when_well_formed() {
+        use base64::Engine;
+        let engine = base64::engine::general_purpose::STANDARD;
+        let record = |k: u64, v: f32| [k.to_le_bytes().as_slice(), v.to_le_bytes().as_slice()].concat();
+        let sorted: Vec<u8> = (0..300u64).flat_map(|i| record(i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 1 | i << 55, i as f32 - 7.5)).collect();
+        let mut keys: Vec<u64> = sorted.chunks(12).map(|r| u64::from_le_bytes(r[..8].try_into().unwrap())).collect();
+        keys.sort_unstable();
+        let sorted: Vec<u8> = keys.iter().enumerate().flat_map(|(i, k)| record(*k, i as f32 * 0.5)).collect();
+        let fast = ProfileTable::from_base64_records(engine.encode(&sorted).as_bytes()).expect("well formed");
+        assert_eq!(fast, ProfileTable::from_bytes(sorted.clone()).unwrap());
+        assert_eq!(fast.to_bytes(), sorted);
+        let mut unsorted = sorted.clone();
+        unsorted.rotate_left(12);
+        assert!(ProfileTable::from_base64_records(engine.encode(&unsorted).as_bytes()).is_none());
+        let mut nan = sorted.clone();
+        nan[20..24].copy_from_slice(&f32::NAN.to_le_bytes());
+        assert!(ProfileTable::from_base64_records(engine.encode(&nan).as_bytes()).is_none());
+        assert!(ProfileTable::from_base64_records(engine.encode(&sorted[..124]).as_bytes()).is_none(), "padding");
+        let mut bad = engine.encode(&sorted).into_bytes();
+        bad[100] = b'$';
+        assert!(ProfileTable::from_base64_records(&bad).is_none());
     }
 
     #[test]

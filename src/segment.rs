@@ -13,8 +13,6 @@
 //!
 //! Offsets are byte offsets; every span starts and ends on a `char` boundary of the input.
 
-use unicode_segmentation::UnicodeSegmentation;
-
 /// A half-open byte range `[start, end)` in a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Span {
@@ -55,10 +53,7 @@ const SENTENCE_OPENERS: &[&str] = &[
 
 /// Splits `text` into sentence spans, trimmed of surrounding whitespace, in document order.
 pub fn split_sentences(text: &str) -> Vec<Span> {
-    let raw: Vec<Span> = text
-        .split_sentence_bound_indices()
-        .map(|(start, s)| Span::new(start, start + s.len()))
-        .collect();
+    let raw = crate::uax29::sentence_spans(text);
     let mut merged: Vec<Span> = Vec::with_capacity(raw.len());
     for span in raw {
         let Some(prev) = merged.last_mut() else {

@@ -39,7 +39,7 @@ fn tag(h: u64) -> u32 {
 impl<V: Copy + Default> WordMap<V> {
     /// An empty map with room for `n` words without growing.
     pub fn with_capacity(n: usize, arena_bytes: usize) -> Self {
-        let slots = (n.max(4) * 2).next_power_of_two();
+        let slots = (n + n / 3 + 1).max(8).next_power_of_two();
         WordMap { slots: vec![Slot::default(); slots], arena: Vec::with_capacity(arena_bytes), len: 0 }
     }
 
@@ -67,7 +67,8 @@ impl<V: Copy + Default> WordMap<V> {
 
     /// Sets the value of `word` (the last value set for a word counts, as with a map).
     pub fn insert(&mut self, word: &[u8], value: V) {
-        if (self.len + 1) * 2 > self.slots.len() {
+        // At most three quarters full: probes stay short (slots are 16 bytes, four to a cache line).
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
         let h = hash(word);
@@ -104,6 +105,16 @@ impl<V: Copy + Default> WordMap<V> {
         }
         let s = &self.slots[self.find(word, hash(word))];
         (s.tag != 0).then_some(s.value)
+    }
+
+    /// The value of `word`, to change, if it is in the map.
+    pub fn get_mut(&mut self, word: &[u8]) -> Option<&mut V> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let i = self.find(word, hash(word));
+        let s = &mut self.slots[i];
+        (s.tag != 0).then_some(&mut s.value)
     }
 
     /// The words and their values, in no particular order.

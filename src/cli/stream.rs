@@ -56,21 +56,39 @@ fn report_summary(command: &str, summary: &RunSummary) -> bool {
     !summary.failed_inputs.is_empty()
 }
 
+/// A scored record as the sink gets it: its output line already rendered, when the format streams and
+/// the record could be read.
+struct Prepared {
+    scored: Scored,
+    line: Option<Vec<u8>>,
+}
+
 /// Runs the pipeline over the inputs with a progress bar, handing each record to `sink`.
 fn run(scanner: &Scanner, inputs: &Inputs, sink: &mut dyn FnMut(Scored) -> Result<(), Error>) -> Result<RunSummary> {
+    run_prepared(scanner, inputs, &|scored| Prepared { scored, line: None }, &mut |p| sink(p.scored))
+}
+
+/// [`run`], with each record passed through `prepare` on the worker thread that scored it.
+fn run_prepared(
+    scanner: &Scanner,
+    inputs: &Inputs,
+    prepare: &(dyn Fn(Scored) -> Prepared + Sync),
+    sink: &mut dyn FnMut(Prepared) -> Result<(), Error>,
+) -> Result<RunSummary> {
     let Expanded { files, errors: unlisted } = inputs.files();
     let progress = Progress::new(&files);
     let read = ReadOptions { bytes_read: progress.counter(), ..inputs.read.clone() };
     let pipeline = Pipeline::new(inputs.jobs)?;
     let mut records = 0usize;
-    let result = pipeline.run(scanner, &files, &read, &mut |scored| {
+    let result = pipeline.run_prepared(scanner, &files, &read, prepare, &mut |prepared| {
         records += 1;
         progress.update(records);
-        let stop = match (&scored.item.record, inputs.strict) {
-            (Err(message), true) => Some(Error::Record { location: scored.item.location.clone(), message: format!("{message} (--strict: stopped here)") }),
+        let item = &prepared.scored.item;
+        let stop = match (&item.record, inputs.strict) {
+            (Err(message), true) => Some(Error::Record { location: item.location.clone(), message: format!("{message} (--strict: stopped here)") }),
             _ => None,
         };
-        sink(scored)?;
+        sink(prepared)?;
         stop.map_or(Ok(()), Err)
     });
     progress.finish();
@@ -80,10 +98,33 @@ fn run(scanner: &Scanner, inputs: &Inputs, sink: &mut dyn FnMut(Scored) -> Resul
     Ok(summary)
 }
 
+/// The output line of a readable record in a streaming format, rendered where it was scored.
+fn render_line(format: &ScanFormat, scored: &Scored) -> Option<Vec<u8>> {
+    let (Ok(record), Some(report)) = (&scored.item.record, &scored.report) else { return None };
+    let mut line = Vec::new();
+    match format {
+        ScanFormat::Jsonl => output::write_jsonl(&mut line, report),
+        ScanFormat::Tsv => tsv::write_row(&mut line, report),
+        ScanFormat::Attributes => attributes::write_attributes(&mut line, report, &record.text),
+        ScanFormat::Text(_) | ScanFormat::Html => return None,
+    }
+    .expect("writing to memory does not fail");
+    Some(line)
+}
+
 pub fn scan(scanner: &Scanner, inputs: &Inputs, format: ScanFormat, out: &mut dyn Write) -> Result<ExitCode> {
     let mut kept: Vec<Kept> = Vec::new();
     let mut unreadable = false;
-    let summary = run(scanner, inputs, &mut |Scored { item, report }| {
+    let prepare = |scored: Scored| {
+        let line = render_line(&format, &scored);
+        // A rendered record's report is not needed any more.
+        let scored = if line.is_some() { Scored { report: None, ..scored } } else { scored };
+        Prepared { scored, line }
+    };
+    let summary = run_prepared(scanner, inputs, &prepare, &mut |Prepared { scored: Scored { item, report }, line }| {
+        if let Some(line) = line {
+            return out.write_all(&line).map_err(write_error);
+        }
         let (record, report) = match (item.record, report) {
             (Ok(record), Some(report)) => (record, report),
             (record, _) => {

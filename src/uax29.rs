@@ -1,0 +1,558 @@
+//! Fast paths for the Unicode sentence and word boundaries (UAX #29) of everyday news text, giving
+//! exactly what `unicode-segmentation` gives.
+//!
+//! `unicode-segmentation` looks up every character in range tables and carries its general state
+//! machines. Most news text is ASCII with a few accented letters, curly quotes and dashes, whose
+//! boundary categories are fixed here ([`sentence_category`], [`word_category`]; the tests compare every
+//! one of them with the crate, in many contexts). Text with any other character is handed to the crate:
+//! a line at a time for sentences (a line break always ends a sentence segment, and the rules never look
+//! across one), a whole sentence at a time for words. The state machines below are ports of the crate's
+//! own (version 1.13, `src/sentence.rs` and `src/word.rs`, MIT or Apache-2.0) restricted to the
+//! categories these characters have, so the boundaries are the crate's, quirks included.
+
+use crate::segment::Span;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Sentence_Break categories of the characters handled here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SCat {
+    Any,
+    ATerm,
+    CR,
+    Close,
+    LF,
+    Lower,
+    Numeric,
+    SContinue,
+    STerm,
+    Sp,
+    Upper,
+}
+
+/// The Sentence_Break category of `c`, for the characters handled here.
+fn sentence_category(c: char) -> Option<SCat> {
+    use SCat::*;
+    Some(match c {
+        '\t' | '\u{b}' | '\u{c}' | ' ' => Sp,
+        '\n' => LF,
+        '\r' => CR,
+        '!' | '?' => STerm,
+        '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}' => Close,
+        ',' | '-' | ':' | ';' => SContinue,
+        '.' => ATerm,
+        '0'..='9' => Numeric,
+        'A'..='Z' => Upper,
+        'a'..='z' => Lower,
+        '\0'..='\u{7f}' => Any,
+        '\u{a0}' => Sp,
+        '\u{ab}' | '\u{bb}' | '‘' | '’' | '“' | '”' => Close,
+        '\u{c0}'..='\u{d6}' | '\u{d8}'..='\u{de}' => Upper,
+        '\u{df}'..='\u{f6}' | '\u{f8}'..='\u{ff}' => Lower,
+        '\u{100}'..='\u{17f}' if c.is_lowercase() => Lower,
+        '\u{100}'..='\u{17f}' => Upper,
+        '–' | '—' => SContinue,
+        '\u{d7}' | '\u{f7}' | '…' => Any,
+        _ => return None,
+    })
+}
+
+/// [`sentence_category`] of every ASCII character.
+const ASCII_SENTENCE: [Option<SCat>; 128] = {
+    let mut t = [None; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = Some(match b as u8 {
+            b'\t' | 0x0b | 0x0c | b' ' => SCat::Sp,
+            b'\n' => SCat::LF,
+            b'\r' => SCat::CR,
+            b'!' | b'?' => SCat::STerm,
+            b'"' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}' => SCat::Close,
+            b',' | b'-' | b':' | b';' => SCat::SContinue,
+            b'.' => SCat::ATerm,
+            b'0'..=b'9' => SCat::Numeric,
+            b'A'..=b'Z' => SCat::Upper,
+            b'a'..=b'z' => SCat::Lower,
+            _ => SCat::Any,
+        });
+        b += 1;
+    }
+    t
+};
+
+/// What the sentence state machine remembers of a character (runs of Close and of Sp collapse): the
+/// crate keeps the last four in an array; here they are the four bytes of a `u32`, the latest lowest.
+mod part {
+    pub const SOT: u32 = 0;
+    pub const OTHER: u32 = 1;
+    pub const CR: u32 = 2;
+    pub const LF: u32 = 3;
+    pub const ATERM: u32 = 4;
+    pub const UPPER_LOWER: u32 = 5;
+    pub const CLOSE_PLUS: u32 = 6;
+    pub const SP_PLUS: u32 = 7;
+    pub const STERM: u32 = 8;
+}
+
+/// The last four parts, the latest in the low byte.
+type State = u32;
+
+fn last(state: State) -> u32 {
+    state & 0xff
+}
+
+fn advance(state: State, cat: SCat) -> State {
+    let part = match cat {
+        SCat::CR => part::CR,
+        SCat::LF => part::LF,
+        SCat::ATerm => part::ATERM,
+        SCat::Upper | SCat::Lower => part::UPPER_LOWER,
+        SCat::Close => part::CLOSE_PLUS,
+        SCat::Sp => part::SP_PLUS,
+        SCat::STerm => part::STERM,
+        _ => part::OTHER,
+    };
+    if part == last(state) && (part == part::CLOSE_PLUS || part == part::SP_PLUS) {
+        state
+    } else {
+        (state << 8) | part
+    }
+}
+
+/// Drops the latest part when it is `p`.
+fn skip(state: State, p: u32) -> State {
+    if last(state) == p {
+        state >> 8
+    } else {
+        state
+    }
+}
+
+fn is_saterm(p: u32) -> bool {
+    p == part::STERM || p == part::ATERM
+}
+
+/// SATerm Close* Sp* (SB8a, SB10): the part before the Close and Sp runs.
+fn before_close_sp(state: State) -> u32 {
+    last(skip(skip(state, part::SP_PLUS), part::CLOSE_PLUS))
+}
+
+/// SB9: SATerm Close*.
+fn match_sb9(state: State) -> bool {
+    is_saterm(last(skip(state, part::CLOSE_PLUS)))
+}
+
+/// SB11: SATerm Close* Sp* ParaSep?.
+fn match_sb11(state: State) -> bool {
+    let s = if matches!(last(state), part::CR | part::LF) { state >> 8 } else { state };
+    is_saterm(before_close_sp(s))
+}
+
+/// SB8's look-ahead from the start of `ahead`: ( ¬(OLetter | Upper | Lower | ParaSep | SATerm) )* Lower.
+/// Returns the answer and the byte offset of the character that decided it (`ahead.len()` at the end).
+fn sb8_lookahead(ahead: &str) -> (bool, usize) {
+    for (i, c) in ahead.char_indices() {
+        let cat = if c.is_ascii() { ASCII_SENTENCE[c as usize] } else { sentence_category(c) };
+        match cat {
+            Some(SCat::Lower) => return (true, i),
+            Some(SCat::Upper | SCat::CR | SCat::LF | SCat::STerm | SCat::ATerm) => return (false, i),
+            _ => continue,
+        }
+    }
+    (false, ahead.len())
+}
+
+/// Appends the sentence segments of `line` (at byte `base` of the document) to `out`, as
+/// `split_sentence_bound_indices` gives them; false, with nothing appended, when `line` has a character
+/// this fast path does not handle.
+fn sentence_spans_fast(line: &str, base: usize, out: &mut Vec<Span>) -> bool {
+    let mut segmenter = SentenceSegmenter { line, base, start: 0, state: part::SOT, may_break: false, sb8_memo: None };
+    let mark = out.len();
+    if line.is_ascii() {
+        for (pos, &b) in line.as_bytes().iter().enumerate() {
+            let cat = ASCII_SENTENCE[b as usize].expect("every ASCII character has a category");
+            segmenter.step(pos, cat, out);
+        }
+    } else {
+        for (pos, c) in line.char_indices() {
+            let Some(cat) = sentence_category(c) else {
+                out.truncate(mark);
+                return false;
+            };
+            segmenter.step(pos, cat, out);
+        }
+    }
+    if !line.is_empty() {
+        out.push(Span::new(base + segmenter.start, base + line.len())); // SB2
+    }
+    true
+}
+
+/// The sentence state machine over one line.
+struct SentenceSegmenter<'l> {
+    line: &'l str,
+    base: usize,
+    /// Where the current segment starts.
+    start: usize,
+    state: State,
+    /// Whether a break may come before the next character: SB4 or SB11 holds for the state. After a
+    /// character that is not a terminator, a closing mark, a space or a line break, neither can hold.
+    may_break: bool,
+    /// The last SB8 look-ahead: from where it started, up to where it was decided, and its answer. The
+    /// characters in between did not decide it, so a look-ahead from any of them has the same answer.
+    sb8_memo: Option<(usize, usize, bool)>,
+}
+
+impl SentenceSegmenter<'_> {
+    #[inline(always)]
+    fn step(&mut self, pos: usize, cat: SCat, out: &mut Vec<Span>) {
+        let before = self.state;
+        self.state = advance(before, cat);
+        // (At the first character, SB1: the break before it opens the first segment; may_break is false.)
+        if self.may_break && self.breaks_before(pos, cat, before) {
+            out.push(Span::new(self.base + self.start, self.base + pos));
+            self.start = pos;
+        }
+        self.may_break = match cat {
+            SCat::Lower | SCat::Upper | SCat::Numeric | SCat::Any | SCat::SContinue => false,
+            _ => matches!(last(self.state), part::CR | part::LF) || match_sb11(self.state),
+        };
+    }
+
+    /// Whether there is a break before the character at `pos` (category `cat`, state `before` the
+    /// character), given that SB4 or SB11 holds.
+    fn breaks_before(&mut self, pos: usize, cat: SCat, before: State) -> bool {
+        if matches!(last(before), part::CR | part::LF) {
+            return !(cat == SCat::LF && last(before) == part::CR); // SB3, SB4
+        }
+        // SB11 holds; the rules before it keep it from breaking.
+        let after_aterm = last(before) == part::ATERM;
+        match cat {
+            SCat::Numeric if after_aterm => false,                                          // SB6
+            SCat::Upper if after_aterm && last(before >> 8) == part::UPPER_LOWER => false,  // SB7
+            _ if self.sb8(pos, before) => false,                                            // SB8
+            SCat::SContinue | SCat::STerm | SCat::ATerm if is_saterm(before_close_sp(before)) => false, // SB8a
+            SCat::Close | SCat::Sp | SCat::CR | SCat::LF if match_sb9(before) => false,     // SB9
+            SCat::Sp | SCat::CR | SCat::LF if is_saterm(before_close_sp(before)) => false,  // SB10
+            _ => true,                                                                      // SB11
+        }
+    }
+
+    /// SB8: ATerm Close* Sp* × ( ¬(OLetter | Upper | Lower | ParaSep | SATerm) )* Lower.
+    fn sb8(&mut self, pos: usize, before: State) -> bool {
+        if before_close_sp(before) != part::ATERM {
+            return false;
+        }
+        if let Some((from, to, answer)) = self.sb8_memo {
+            if from <= pos && pos <= to {
+                return answer;
+            }
+        }
+        let (answer, at) = sb8_lookahead(&self.line[pos..]);
+        self.sb8_memo = Some((pos, pos + at, answer));
+        answer
+    }
+}
+
+/// The sentence segments of `text` (UAX #29 sentence boundaries), as
+/// `text.split_sentence_bound_indices()` gives them.
+pub fn sentence_spans(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut base = 0;
+    for line in text.split_inclusive('\n') {
+        if !sentence_spans_fast(line, base, &mut out) {
+            out.extend(line.split_sentence_bound_indices().map(|(start, s)| Span::new(base + start, base + start + s.len())));
+        }
+        base += line.len();
+    }
+    out
+}
+
+/// Word_Break categories of the characters handled here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WCat {
+    Any,
+    ALetter,
+    Numeric,
+    ExtendNumLet,
+    MidLetter,
+    MidNum,
+    MidNumLet,
+    SingleQuote,
+    DoubleQuote,
+    WSegSpace,
+    CR,
+    LF,
+    Newline,
+}
+
+/// The Word_Break category of `c`, for the characters handled here.
+fn word_category(c: char) -> Option<WCat> {
+    use WCat::*;
+    Some(match c {
+        'A'..='Z' | 'a'..='z' => ALetter,
+        '0'..='9' => Numeric,
+        ' ' => WSegSpace,
+        '_' => ExtendNumLet,
+        '.' => MidNumLet,
+        ':' => MidLetter,
+        ',' | ';' => MidNum,
+        '\'' => SingleQuote,
+        '"' => DoubleQuote,
+        '\n' => LF,
+        '\r' => CR,
+        '\u{b}' | '\u{c}' => Newline,
+        '\0'..='\u{7f}' => Any,
+        '\u{c0}'..='\u{d6}' | '\u{d8}'..='\u{f6}' | '\u{f8}'..='\u{17f}' => ALetter,
+        '‘' | '’' => MidNumLet,
+        '\u{a0}' | '\u{ab}' | '\u{bb}' | '\u{d7}' | '\u{f7}' | '“' | '”' | '–' | '—' | '…' => Any,
+        _ => return None,
+    })
+}
+
+/// The word state machine's states (the crate's, without those only other characters reach).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WState {
+    Start,
+    Letter,
+    Numeric,
+    ExtendNumLet,
+    WSegSpace,
+    RequireLetter,
+    RequireNumeric,
+}
+
+/// The length of the first word segment of `s` (not empty, every character handled here).
+fn first_word_len(s: &str, cats: impl Iterator<Item = (usize, WCat)>) -> usize {
+    let mut state = WState::Start;
+    let mut take_curr = true;
+    let mut idx = 0;
+    let mut saveidx = 0;
+    let mut cats = cats.peekable();
+    while let Some((curr, cat)) = cats.next() {
+        idx = curr;
+        state = match state {
+            WState::Start => match cat {
+                WCat::CR => {
+                    if cats.peek().is_some_and(|&(_, next)| next == WCat::LF) {
+                        idx += 1; // WB3
+                    }
+                    break; // WB3a
+                }
+                WCat::ALetter => WState::Letter,
+                WCat::Numeric => WState::Numeric,
+                WCat::ExtendNumLet => WState::ExtendNumLet,
+                WCat::WSegSpace => WState::WSegSpace,
+                _ => break, // WB3a, WB999: a segment of one character
+            },
+            WState::WSegSpace => match cat {
+                WCat::WSegSpace => WState::WSegSpace,
+                _ => {
+                    take_curr = false;
+                    break;
+                }
+            },
+            WState::Letter => match cat {
+                WCat::ALetter => WState::Letter,
+                WCat::Numeric => WState::Numeric,
+                WCat::ExtendNumLet => WState::ExtendNumLet,
+                WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote => {
+                    saveidx = idx;
+                    WState::RequireLetter // WB6
+                }
+                _ => {
+                    take_curr = false;
+                    break;
+                }
+            },
+            WState::Numeric => match cat {
+                WCat::Numeric => WState::Numeric,
+                WCat::ALetter => WState::Letter,
+                WCat::ExtendNumLet => WState::ExtendNumLet,
+                WCat::MidNum | WCat::MidNumLet | WCat::SingleQuote => {
+                    saveidx = idx;
+                    WState::RequireNumeric // WB12
+                }
+                _ => {
+                    take_curr = false;
+                    break;
+                }
+            },
+            WState::ExtendNumLet => match cat {
+                WCat::ExtendNumLet => WState::ExtendNumLet,
+                WCat::ALetter => WState::Letter,
+                WCat::Numeric => WState::Numeric,
+                _ => {
+                    take_curr = false;
+                    break;
+                }
+            },
+            WState::RequireLetter if cat == WCat::ALetter => WState::Letter, // WB7
+            WState::RequireNumeric if cat == WCat::Numeric => WState::Numeric, // WB11
+            WState::RequireLetter | WState::RequireNumeric => break,
+        };
+    }
+    if matches!(state, WState::RequireLetter | WState::RequireNumeric) {
+        // The middle character was not followed by what it needs: the segment ends before it.
+        idx = saveidx;
+        take_curr = false;
+    }
+    if take_curr {
+        idx += s[idx..].chars().next().map_or(0, char::len_utf8);
+    }
+    idx
+}
+
+/// Calls `f(offset, piece)` for the word-boundary segments of `text`, as
+/// `text.split_word_bound_indices()` gives them.
+pub fn for_each_word_bound<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
+    let handled = if text.is_ascii() { true } else { text.chars().all(|c| word_category(c).is_some()) };
+    if !handled {
+        for (offset, piece) in text.split_word_bound_indices() {
+            f(offset, piece);
+        }
+        return;
+    }
+    let mut pos = 0;
+    if text.is_ascii() {
+        let bytes = text.as_bytes();
+        while pos < text.len() {
+            let rest = &text[pos..];
+            let cats = bytes[pos..].iter().enumerate().map(|(i, &b)| (i, ASCII_WORD[b as usize]));
+            let len = first_word_len(rest, cats);
+            f(pos, &rest[..len]);
+            pos += len;
+        }
+    } else {
+        while pos < text.len() {
+            let rest = &text[pos..];
+            let cats = rest.char_indices().map(|(i, c)| (i, word_category(c).unwrap_or(WCat::Any)));
+            let len = first_word_len(rest, cats);
+            f(pos, &rest[..len]);
+            pos += len;
+        }
+    }
+}
+
+/// [`word_category`] of every ASCII byte.
+const ASCII_WORD: [WCat; 128] = {
+    let mut t = [WCat::Any; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            b'A'..=b'Z' | b'a'..=b'z' => WCat::ALetter,
+            b'0'..=b'9' => WCat::Numeric,
+            b' ' => WCat::WSegSpace,
+            b'_' => WCat::ExtendNumLet,
+            b'.' => WCat::MidNumLet,
+            b':' => WCat::MidLetter,
+            b',' | b';' => WCat::MidNum,
+            b'\'' => WCat::SingleQuote,
+            b'"' => WCat::DoubleQuote,
+            b'\n' => WCat::LF,
+            b'\r' => WCat::CR,
+            0x0b | 0x0c => WCat::Newline,
+            _ => WCat::Any,
+        };
+        b += 1;
+    }
+    t
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crate_sentences(text: &str) -> Vec<Span> {
+        text.split_sentence_bound_indices().map(|(s, p)| Span::new(s, s + p.len())).collect()
+    }
+
+    fn crate_words(text: &str) -> Vec<(usize, &str)> {
+        text.split_word_bound_indices().collect()
+    }
+
+    fn fast_words(text: &str) -> Vec<(usize, &str)> {
+        let mut out = Vec::new();
+        for_each_word_bound(text, |o, p| out.push((o, p)));
+        out
+    }
+
+    /// Every character handled here, and a few that are not.
+    fn alphabet() -> Vec<char> {
+        let mut chars: Vec<char> = (0u8..128).map(char::from).collect();
+        chars.extend((0xa0u32..=0x17f).filter_map(char::from_u32));
+        chars.extend(['‘', '’', '“', '”', '–', '—', '…', '\u{85}', '\u{2028}', '\u{301}', '\u{200d}', 'ß', 'Ω', '中', '😀', '\u{ad}']);
+        chars
+    }
+
+    /// Contexts in which every category behaves differently from the others.
+    const CONTEXTS: &[&str] = &[
+        "{}", "a{}", "{}a", "a. {}", "a. {}b", "a. {}B", "A.{}", "a.{}1", "a.{}B", "a.{}b", "a. {} b", "a. {} B", "a! {} b",
+        "a.) {}", "a.{}) b", "a. ({} b", "a.{}\nb", "a. {}. b", "{}. B", "a{}. B", "a{}b", "1{}2", "a{}1", "1{}a", "a {} b",
+        "x{}{}y", "{}{}", "{} {}", "a.{}{}b", "It is. {} Then", "No. 1{}", "U.S{}. Army", "“Yes.{}” he said. {}", "a_{}", "{}_a",
+        "a'{}", "1,{}2", "a:{}b", "1.{}5", "a\r{}\n", "{}\r\n{}", "a  {}  b", "a.\t{}b", "a.\u{a0}{}b", "(a.){} b",
+    ];
+
+    #[test]
+    fn ascii_tables_agree_with_the_category_functions() {
+        for b in 0u8..128 {
+            assert_eq!(ASCII_SENTENCE[b as usize], sentence_category(b as char), "{b}");
+            assert_eq!(Some(ASCII_WORD[b as usize]), word_category(b as char), "{b}");
+        }
+    }
+
+    #[test]
+    fn every_handled_character_has_the_crates_boundaries_in_every_context() {
+        let mut checked = 0;
+        for c in alphabet() {
+            for context in CONTEXTS {
+                let text = context.replace("{}", &c.to_string());
+                assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
+                assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 15_000);
+    }
+
+    #[test]
+    fn random_text_has_the_crates_boundaries() {
+        let alphabet = alphabet();
+        let common: Vec<char> = "aaaaeeeennttss AAB.,.,!?'\"()’“” \n1-:;—é".chars().collect();
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..20_000 {
+            let len = (next() % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| {
+                    let r = next();
+                    if round % 2 == 0 || r % 5 != 0 { common[(r >> 8) as usize % common.len()] } else { alphabet[(r >> 8) as usize % alphabet.len()] }
+                })
+                .collect();
+            assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
+            assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
+        }
+    }
+
+    #[test]
+    fn news_text_has_the_crates_boundaries() {
+        for text in [
+            "The U.S. Army said so. It left.\n\nMr. Kim met Dr. Lee.  “We will win.” Then he left...",
+            "It had stolen $ 300,000 in 2019-2020. Ha told reporters after the session. . It's 2.5%!",
+            "Café au lait. Über alles! Señora López, José’s “friend” — and Zürich… (see p. 3.) ok.\r\nNext",
+            "a. . . b?! c.’ d\n\n\ne",
+            "",
+            " ",
+            "\n",
+        ] {
+            assert_eq!(sentence_spans(text), crate_sentences(text), "{text:?}");
+            assert_eq!(fast_words(text), crate_words(text), "{text:?}");
+        }
+        let long = format!("a. {}x", " ".repeat(5_000));
+        assert_eq!(sentence_spans(&long), crate_sentences(&long));
+    }
+}
