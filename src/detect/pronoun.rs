@@ -74,6 +74,11 @@ struct View<'d> {
 
 const SPEECH_VERBS: &[&str] = &["said", "says", "told", "added", "stated", "announced", "insisted", "argued", "wrote"];
 
+/// Whether token `i` is followed by a speech verb ("Trump said", "he said"): the word is a speaker.
+fn followed_by_speech_verb(doc: &Document, tokens: &[Token], i: usize) -> bool {
+    tokens.get(i + 1).is_some_and(|n| SPEECH_VERBS.contains(&doc.low(n)))
+}
+
 fn is_acronym(word: &str) -> bool {
     (2..=6).contains(&word.len()) && word.chars().all(|c| c.is_ascii_uppercase())
 }
@@ -102,8 +107,7 @@ fn observe<'d>(doc: &'d Document, tokens: &[Token], i: usize, first_word: Option
     } else if capitalised {
         // A capitalised word that opens the sentence and is a common English word is not taken for a
         // name, unless a speech verb follows it ("Trump said").
-        let speaker = tokens.get(i + 1).is_some_and(|n| SPEECH_VERBS.contains(&doc.low(n)));
-        let common_opener = Some(i) == first_word && t.zipf >= 4.0 && !speaker;
+        let common_opener = Some(i) == first_word && t.zipf >= 4.0 && !followed_by_speech_verb(doc, tokens, i);
         let other_gender = match gender {
             Gender::Female => g.male.contains(lower),
             Gender::Male => g.female.contains(lower),
@@ -174,7 +178,7 @@ impl Detector for PronounCarryOver {
                 let female_named = gender == Gender::Female
                     && (female_in_sentence || *female_earlier.get_or_insert_with(|| female_person_before_sentence(doc, index)));
                 // "..., he said": a speaker is a person, usually named earlier than the reader's view reaches.
-                let speaker = tokens.get(j + 1).is_some_and(|n| SPEECH_VERBS.contains(&doc.low(n)));
+                let speaker = followed_by_speech_verb(doc, tokens, j);
                 if let (Some(antecedent), false, false, false) = (view.non_person, view.person, female_named, speaker) {
                     let pronoun = doc.tok(t);
                     out.push(Finding::new(

@@ -99,7 +99,7 @@ fn doubled_punctuation(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>)
             if !part_of_ellipsis && !abbreviation_then_stop && !informal_ellipsis {
                 out.push(finding("doubled-punctuation", a.span.start, b.span.end, "doubled sentence punctuation"));
             }
-        } else if matches!(tb, "," | ".") && b.space_before && a.kind != TokenKind::Punct && i + 2 < tokens.len() + 1 {
+        } else if matches!(tb, "," | ".") && b.space_before && a.kind != TokenKind::Punct {
             let before_number = tokens.get(i + 2).is_some_and(|c| c.kind == TokenKind::Number && !c.space_before);
             let opens_ellipsis = tb == "." && dot(i + 2);
             if !before_number && !opens_ellipsis {
