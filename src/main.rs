@@ -351,6 +351,7 @@ fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Train { data, human, mt, out, text_field, label_field, group_field, filter, max_per_class, alpha, target, mix_by, balance_by, rule_prior_odds, rule_prior_rows } => {
+            let rule_prior = RulePrior::new(rule_prior_odds, rule_prior_rows).context("--rule-prior-odds/--rule-prior-rows")?;
             let fields = LabelFields { text: text_field, label: label_field, group: group_field };
             let mut records = if data.is_empty() { Vec::new() } else { read_all_labelled(&data, &fields, &filter)? };
             for (paths, label) in [(&human, false), (&mt, true)] {
@@ -360,11 +361,6 @@ fn run() -> Result<ExitCode> {
             }
             eprintln!("mtlint train: {} records", records.len());
             let target = parse_conditions("--target", &target.into_iter().collect::<Vec<_>>())?.pop();
-            if !(rule_prior_odds >= 0.0 && rule_prior_odds.is_finite() && rule_prior_rows >= 0.0 && rule_prior_rows.is_finite()) {
-                anyhow::bail!("--rule-prior-odds and --rule-prior-rows must be finite and not negative");
-            }
-            let rule_prior = (rule_prior_odds > 0.0 && rule_prior_rows > 0.0)
-                .then_some(RulePrior { odds: rule_prior_odds, rows: rule_prior_rows });
             let options = TrainOptions { max_per_class, alpha, balance_by, mix_by, target, rule_prior, ..TrainOptions::default() };
             let mut model = train(&records, &options, |line| eprintln!("mtlint train: {line}"))?;
             if let serde_json::Value::Object(map) = &mut model.training {

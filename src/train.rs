@@ -59,15 +59,23 @@ fn parse_label(v: &serde_json::Value) -> Option<bool> {
     }
 }
 
+/// The lines of `reader` that are not blank, each with its location `source:LINE` (1-based).
+fn non_blank_lines<'s, R: BufRead + 's>(reader: R, source: &'s str) -> impl Iterator<Item = Result<(String, String), Error>> + 's {
+    reader.lines().enumerate().filter_map(move |(i, line)| {
+        let location = format!("{source}:{}", i + 1);
+        match line {
+            Err(e) => Some(Err(Error::io(location, e))),
+            Ok(line) if line.trim().is_empty() => None,
+            Ok(line) => Some(Ok((location, line))),
+        }
+    })
+}
+
 /// Reads labelled JSONL; a malformed record is an error naming `source:LINE`.
 pub fn read_labelled<R: BufRead>(reader: R, source: &str, fields: &LabelFields) -> Result<Vec<LabelledRecord>, Error> {
     let mut out = Vec::new();
-    for (i, line) in reader.lines().enumerate() {
-        let location = format!("{source}:{}", i + 1);
-        let line = line.map_err(|e| Error::io(location.clone(), e))?;
-        if line.trim().is_empty() {
-            continue;
-        }
+    for line in non_blank_lines(reader, source) {
+        let (location, line) = line?;
         let record = |message: String| Error::Record { location: location.clone(), message };
         #[derive(Deserialize)]
         struct Raw(serde_json::Map<String, serde_json::Value>);
@@ -95,12 +103,8 @@ pub fn read_labelled<R: BufRead>(reader: R, source: &str, fields: &LabelFields) 
 /// (`source:LINE`).
 pub fn read_plain<R: BufRead>(reader: R, source: &str, label: bool) -> Result<Vec<LabelledRecord>, Error> {
     let mut out = Vec::new();
-    for (i, line) in reader.lines().enumerate() {
-        let location = format!("{source}:{}", i + 1);
-        let text = line.map_err(|e| Error::io(location.clone(), e))?;
-        if text.trim().is_empty() {
-            continue;
-        }
+    for line in non_blank_lines(reader, source) {
+        let (location, text) = line?;
         let mut fields = serde_json::Map::new();
         fields.insert("label".into(), serde_json::Value::String(if label { "mt" } else { "human" }.into()));
         fields.insert("source".into(), serde_json::Value::String(source.into()));
@@ -144,12 +148,10 @@ pub struct TrainOptions {
     /// of other domains still teach the weights of the findings (artifact rules are domain-independent
     /// evidence), through a training-only indicator column that absorbs their base rate.
     pub target: Option<(String, String)>,
-    /// Prior belief about the artifact rules, as prior data (pseudo-observations): for every finding
-    /// family, `rule_prior_rows` virtual sentences that carry one finding of the family and are otherwise
-    /// average, of which a share `odds / (1 + odds)` is labelled mt. A family the training data rarely
-    /// sees keeps about the prior's weight, ln(odds); one it sees often is weighed by the data. `None` or
-    /// 0 rows: no prior. Default: odds 9 (a sentence with one finding is 90% likely machine-translated)
-    /// worth 20 rows.
+    /// Prior belief about the artifact rules, as prior data (pseudo-observations, see [`prior_rows`]): a
+    /// finding family the training data rarely sees keeps about the prior's weight, ln(odds); one it sees
+    /// often is weighed by the data. `None`: no prior. Default: odds 9 (a sentence with one finding is
+    /// 90% likely machine-translated) worth 20 rows.
     pub rule_prior: Option<RulePrior>,
 }
 
@@ -160,6 +162,16 @@ pub struct RulePrior {
     pub odds: f64,
     /// How many observations the prior is worth, per finding family.
     pub rows: f64,
+}
+
+impl RulePrior {
+    /// A prior of `odds` worth `rows` observations per family; `None` when either is 0 (no prior).
+    pub fn new(odds: f64, rows: f64) -> Result<Option<RulePrior>, Error> {
+        if !(odds.is_finite() && rows.is_finite() && odds >= 0.0 && rows >= 0.0) {
+            return Err(Error::Training(format!("the rule prior's odds ({odds}) and rows ({rows}) must be finite and not negative")));
+        }
+        Ok((odds > 0.0 && rows > 0.0).then_some(RulePrior { odds, rows }))
+    }
 }
 
 impl Default for RulePrior {
@@ -391,7 +403,7 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         x = ndarray::concatenate![ndarray::Axis(1), x, indicator];
     }
     let mut y: Array1<usize> = fit.iter().map(|r| r.label as usize).collect();
-    if let Some(prior) = options.rule_prior.filter(|p| p.rows > 0.0) {
+    if let Some(prior) = options.rule_prior.filter(|p| p.odds > 0.0 && p.rows > 0.0) {
         let (x_prior, y_prior) = prior_rows(&is_finding, x.ncols(), prior);
         progress(&format!("adding {} prior rows for the artifact rules (odds {}, worth {} rows each)", y_prior.len(), prior.odds, prior.rows));
         x = ndarray::concatenate![ndarray::Axis(0), x, x_prior];
@@ -509,6 +521,16 @@ mod tests {
         assert_eq!(recs.len(), 2);
         assert!(recs.iter().all(|r| r.label));
         assert_eq!(recs[1].group, "mt.txt:3");
+    }
+
+    #[test]
+    fn rule_prior_is_off_at_zero_and_refuses_nonsense() {
+        assert_eq!(RulePrior::new(9.0, 20.0).unwrap(), Some(RulePrior::default()));
+        assert_eq!(RulePrior::new(0.0, 20.0).unwrap(), None);
+        assert_eq!(RulePrior::new(9.0, 0.0).unwrap(), None);
+        for (odds, rows) in [(-1.0, 20.0), (9.0, -1.0), (f64::NAN, 20.0), (9.0, f64::INFINITY)] {
+            assert!(RulePrior::new(odds, rows).is_err(), "{odds} {rows}");
+        }
     }
 
     #[test]
