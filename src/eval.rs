@@ -47,12 +47,21 @@ pub struct EvalReport {
     pub breakdown: Vec<Contrast>,
     /// Document-level results, when documents were asked for.
     pub documents: Option<DocumentEval>,
-    pub weights: Vec<(String, f64)>,
+    /// Each head's feature weights (standardised), largest magnitude first.
+    pub heads: Vec<HeadWeights>,
     /// Sentence scores and labels, for plots.
     #[serde(skip)]
     pub scores: Vec<f64>,
     #[serde(skip)]
     pub labels: Vec<bool>,
+}
+
+/// One model head's weights, for the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadWeights {
+    pub name: String,
+    pub intercept: f64,
+    pub weights: Vec<(String, f64)>,
 }
 
 fn field_value(r: &LabelledRecord, field: &str) -> String {
@@ -123,8 +132,15 @@ pub fn evaluate(model: &Model, records: &[LabelledRecord], by: Option<&str>, doc
     let refs: Vec<&LabelledRecord> = records.iter().collect();
     let breakdown = by.map(|f| contrasts(&refs, &scores, f)).unwrap_or_default();
     let documents = (!document_fields.is_empty()).then(|| evaluate_documents(records, &scores, document_fields, by));
-    let mut weights: Vec<(String, f64)> = model.feature_names.iter().cloned().zip(model.weights.iter().copied()).collect();
-    weights.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    let heads = model
+        .heads
+        .iter()
+        .map(|h| {
+            let mut weights: Vec<(String, f64)> = model.feature_names.iter().cloned().zip(h.weights.iter().copied()).collect();
+            weights.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+            HeadWeights { name: h.name.clone(), intercept: h.intercept, weights }
+        })
+        .collect();
     EvalReport {
         records: records.len(),
         mt_records: labels.iter().filter(|l| **l).count(),
@@ -139,7 +155,7 @@ pub fn evaluate(model: &Model, records: &[LabelledRecord], by: Option<&str>, doc
         by: by.map(str::to_string),
         breakdown,
         documents,
-        weights,
+        heads,
         scores,
         labels,
     }

@@ -232,6 +232,11 @@ enum Command {
         /// equal share of the training sample.
         #[arg(long)]
         mix_by: Option<String>,
+        /// Fit one linear head per value of this field among the machine-translated records (e.g. "kind":
+        /// neural MT is more fluent than human text, rule-based MT less, and one linear model cannot learn
+        /// both); a sentence scores by its most suspicious head.
+        #[arg(long)]
+        heads_by: Option<String>,
         /// Balance mt/human within each value of this field (e.g. "domain"), so that the field is not
         /// learned as the label.
         #[arg(long)]
@@ -340,6 +345,9 @@ fn run() -> Result<ExitCode> {
             writeln!(out, "document score {:.3}  verdict {}", report.score, report.verdict)?;
             for s in &report.sentences {
                 writeln!(out, "\n[{:.3}] {}", s.score, s.text)?;
+                if model.heads.len() > 1 && s.logit.is_finite() {
+                    writeln!(out, "  scored by head {}", model.deciding_head(&s.features).name)?;
+                }
                 for f in &s.findings {
                     writeln!(out, "  finding {} \"{}\": {}", f.rule, &text[f.start..f.end], f.message)?;
                 }
@@ -350,7 +358,7 @@ fn run() -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Train { data, human, mt, out, text_field, label_field, group_field, filter, max_per_class, alpha, target, mix_by, balance_by, rule_prior_odds, rule_prior_rows } => {
+        Command::Train { data, human, mt, out, text_field, label_field, group_field, filter, max_per_class, alpha, target, mix_by, heads_by, balance_by, rule_prior_odds, rule_prior_rows } => {
             let rule_prior = RulePrior::new(rule_prior_odds, rule_prior_rows).context("--rule-prior-odds/--rule-prior-rows")?;
             let fields = LabelFields { text: text_field, label: label_field, group: group_field };
             let mut records = if data.is_empty() { Vec::new() } else { read_all_labelled(&data, &fields, &filter)? };
@@ -361,7 +369,7 @@ fn run() -> Result<ExitCode> {
             }
             eprintln!("mtlint train: {} records", records.len());
             let target = parse_conditions("--target", &target.into_iter().collect::<Vec<_>>())?.pop();
-            let options = TrainOptions { max_per_class, alpha, balance_by, mix_by, target, rule_prior, ..TrainOptions::default() };
+            let options = TrainOptions { max_per_class, alpha, balance_by, mix_by, heads_by, target, rule_prior, ..TrainOptions::default() };
             let mut model = train(&records, &options, |line| eprintln!("mtlint train: {line}"))?;
             if let serde_json::Value::Object(map) = &mut model.training {
                 map.insert("data".into(), serde_json::json!(data));
@@ -401,9 +409,11 @@ fn run() -> Result<ExitCode> {
                             writeln!(out, "  {:>12} vs {:<12} {}  ({} vs {} documents)", b.mt, b.human, f(b.roc_auc), b.mt_records, b.human_records)?;
                         }
                     }
-                    writeln!(out, "\nfeature weights (standardised), largest first:")?;
-                    for (name, w) in report.weights.iter().take(20) {
-                        writeln!(out, "  {w:+.3}  {name}")?;
+                    for head in &report.heads {
+                        writeln!(out, "\nfeature weights of head {} (standardised), largest first:", head.name)?;
+                        for (name, w) in head.weights.iter().take(20) {
+                            writeln!(out, "  {w:+.3}  {name}")?;
+                        }
                     }
                 }
             }

@@ -1,7 +1,13 @@
-//! The scoring model: standardisation, logistic-regression weights fitted with linfa, Platt calibration,
-//! and the thresholds, stored as one versioned JSON file with its feature names.
+//! The scoring model: standardisation, one or more logistic-regression heads fitted with linfa, Platt
+//! calibration, and the thresholds, stored as one versioned JSON file with its feature names.
 //!
-//! Scoring is a dot product, so the hot path needs nothing from linfa; linfa fits the weights (see
+//! Why heads: kinds of machine translation differ in opposite directions. Neural MT is *more* fluent and
+//! regular than the human English it is compared with; rule-based MT is less fluent. One linear model
+//! has to pick one direction for each statistic, and so fails one kind or the other. Each head is a
+//! linear model of one kind of MT against human text, and a sentence's logit is the largest head logit:
+//! a sentence is as suspicious as its most suspicious reading. The deciding head explains the score.
+//!
+//! Scoring is a few dot products, so the hot path needs nothing from linfa; linfa fits the weights (see
 //! `train`). The default model (`models/default.json`) is embedded in the binary so `mtlint scan` needs
 //! no setup; a model file is refused when its format version or feature names differ from this build's,
 //! or when any number in it is not finite.
@@ -13,7 +19,7 @@ use std::sync::OnceLock;
 
 /// The model-file format this build reads and writes.
 pub const MODEL_FORMAT: &str = "mtlint-model";
-pub const MODEL_FORMAT_VERSION: u32 = 1;
+pub const MODEL_FORMAT_VERSION: u32 = 2;
 
 /// A trained, calibrated sentence model.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -25,10 +31,9 @@ pub struct Model {
     /// Per-feature mean and standard deviation of the training data.
     pub means: Vec<f64>,
     pub stds: Vec<f64>,
-    /// Logistic-regression weights over standardised features, and the intercept.
-    pub weights: Vec<f64>,
-    pub intercept: f64,
-    /// Platt calibration: probability = sigmoid(calibration_scale * logit + calibration_offset).
+    /// The linear heads (at least one); the raw logit is the largest of theirs.
+    pub heads: Vec<Head>,
+    /// Platt calibration: probability = sigmoid(calibration_scale * raw logit + calibration_offset).
     pub calibration_scale: f64,
     pub calibration_offset: f64,
     /// Documents scoring above this are machine-translated (`verdict: "mt"`).
@@ -38,6 +43,22 @@ pub struct Model {
     /// Free-form provenance and validation metrics written by `mtlint train`.
     #[serde(default)]
     pub training: serde_json::Value,
+}
+
+/// One linear head: the logistic-regression weights of one kind of machine translation against human
+/// text, over standardised features.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Head {
+    /// The kind of machine translation it was fitted on (a value of `mtlint train --heads-by`), or "mt".
+    pub name: String,
+    pub weights: Vec<f64>,
+    pub intercept: f64,
+}
+
+impl Head {
+    fn logit(&self, standardised: impl Iterator<Item = f64>) -> f64 {
+        self.intercept + self.weights.iter().zip(standardised).map(|(w, x)| w * x).sum::<f64>()
+    }
 }
 
 pub(crate) fn sigmoid(z: f64) -> f64 {
@@ -90,11 +111,14 @@ impl Model {
             )));
         }
         let n = expected.len();
-        if self.means.len() != n || self.stds.len() != n || self.weights.len() != n {
-            return Err(Error::Model(format!("means/stds/weights must each have {n} values")));
+        if self.heads.is_empty() {
+            return Err(Error::Model("the model has no heads".into()));
         }
-        let numbers = self.means.iter().chain(&self.stds).chain(&self.weights).chain([
-            &self.intercept,
+        if self.means.len() != n || self.stds.len() != n || self.heads.iter().any(|h| h.weights.len() != n) {
+            return Err(Error::Model(format!("means, stds and each head's weights must each have {n} values")));
+        }
+        let heads = self.heads.iter().flat_map(|h| h.weights.iter().chain([&h.intercept]));
+        let numbers = self.means.iter().chain(&self.stds).chain(heads).chain([
             &self.calibration_scale,
             &self.calibration_offset,
             &self.threshold,
@@ -108,10 +132,24 @@ impl Model {
         Ok(())
     }
 
-    /// The uncalibrated logit of a feature vector.
+    fn standardised<'a>(&'a self, features: &'a [f32]) -> impl Iterator<Item = f64> + 'a {
+        self.means.iter().zip(&self.stds).zip(features).map(|((mean, std), x)| (*x as f64 - mean) / std)
+    }
+
+    /// Each head's uncalibrated logit, in the order of `heads`.
+    pub fn head_logits<'a>(&'a self, features: &'a [f32]) -> impl Iterator<Item = f64> + 'a {
+        self.heads.iter().map(move |h| h.logit(self.standardised(features)))
+    }
+
+    /// The head with the largest logit for these features: the one that decides (and explains) the score.
+    pub fn deciding_head(&self, features: &[f32]) -> &Head {
+        let best = self.head_logits(features).enumerate().fold((0, f64::NEG_INFINITY), |a, (i, z)| if z > a.1 { (i, z) } else { a });
+        &self.heads[best.0]
+    }
+
+    /// The uncalibrated logit of a feature vector: the largest head logit.
     pub fn raw_logit(&self, features: &[f32]) -> f64 {
-        let terms = self.weights.iter().zip(&self.means).zip(&self.stds).zip(features);
-        self.intercept + terms.map(|(((w, mean), std), x)| w * ((*x as f64 - mean) / std)).sum::<f64>()
+        self.head_logits(features).fold(f64::NEG_INFINITY, f64::max)
     }
 
     /// The calibrated logit.
@@ -124,8 +162,9 @@ impl Model {
         sigmoid(self.logit(features))
     }
 
-    /// Each feature's term in the calibrated logit, largest magnitude first.
+    /// Each feature's term in the calibrated logit (of the deciding head), largest magnitude first.
     pub fn contributions(&self, features: &[f32]) -> Vec<Contribution> {
+        let head = self.deciding_head(features);
         let mut out: Vec<Contribution> = self
             .feature_names
             .iter()
@@ -133,7 +172,7 @@ impl Model {
             .map(|(i, name)| Contribution {
                 feature: name.clone(),
                 value: features[i],
-                contribution: self.calibration_scale * self.weights[i] * ((features[i] as f64 - self.means[i]) / self.stds[i]),
+                contribution: self.calibration_scale * head.weights[i] * ((features[i] as f64 - self.means[i]) / self.stds[i]),
             })
             .collect();
         out.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
@@ -189,7 +228,7 @@ mod tests {
         wrong_version.format_version = 99;
         assert!(matches!(wrong_version.validate(), Err(Error::Model(m)) if m.contains("format 99")));
         let mut nan = good.clone();
-        nan.weights[3] = f64::NAN;
+        nan.heads[0].weights[3] = f64::NAN;
         let json = serde_json::to_string(&nan).unwrap(); // NaN serialises as null
         assert!(Model::from_json(&json).is_err());
         assert!(nan.validate().is_err());
@@ -198,11 +237,29 @@ mod tests {
     }
 
     #[test]
+    fn the_most_suspicious_head_decides_and_a_model_needs_one() {
+        let mut m = default_model().clone();
+        let features: Vec<f32> = (0..m.feature_names.len()).map(|i| (i % 5) as f32 * 0.2).collect();
+        let one = m.raw_logit(&features);
+        let mut louder = m.heads[0].clone();
+        louder.name = "louder".into();
+        louder.intercept += 1.5;
+        m.heads.push(louder);
+        assert!((m.raw_logit(&features) - (one + 1.5)).abs() < 1e-9);
+        assert_eq!(m.deciding_head(&features).name, "louder");
+        m.heads[1].intercept -= 3.0;
+        assert!((m.raw_logit(&features) - one).abs() < 1e-9);
+        assert_eq!(m.deciding_head(&features).name, m.heads[0].name);
+        m.heads.clear();
+        assert!(matches!(m.validate(), Err(Error::Model(msg)) if msg.contains("no heads")));
+    }
+
+    #[test]
     fn contributions_add_up_to_the_logit() {
         let m = default_model();
-        let features: Vec<f32> = (0..m.weights.len()).map(|i| i as f32 * 0.1).collect();
+        let features: Vec<f32> = (0..m.feature_names.len()).map(|i| i as f32 * 0.1).collect();
         let total: f64 = m.contributions(&features).iter().map(|c| c.contribution).sum();
-        let offset = m.calibration_scale * m.intercept + m.calibration_offset;
+        let offset = m.calibration_scale * m.deciding_head(&features).intercept + m.calibration_offset;
         assert!((total + offset - m.logit(&features)).abs() < 1e-9);
         assert!((m.probability(&features) - sigmoid(m.logit(&features))).abs() < 1e-12);
     }

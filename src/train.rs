@@ -9,7 +9,7 @@ use crate::document::Document;
 use crate::error::Error;
 use crate::features::{feature_names, FeatureExtractor, FEATURE_SET_VERSION};
 use crate::metrics::roc_auc;
-use crate::model::{Model, MODEL_FORMAT, MODEL_FORMAT_VERSION};
+use crate::model::{Head, Model, MODEL_FORMAT, MODEL_FORMAT_VERSION};
 use crate::profile::ProfileTable;
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
@@ -138,6 +138,10 @@ pub struct TrainOptions {
     /// Balance the classes within each value of this field (e.g. a domain), so the model cannot learn the
     /// field as the label; `None` balances over all records.
     pub balance_by: Option<String>,
+    /// Fit one head per value of this field among the machine-translated records (e.g. "kind": neural and
+    /// rule-based MT), each against all human records; a sentence's logit is the largest head's. `None`:
+    /// one head for all machine translation.
+    pub heads_by: Option<String>,
     /// Within each (stratum, class) cell, give every value of this field (e.g. the kind of MT) an equal
     /// share, so that a small kind is not drowned by a large one.
     pub mix_by: Option<String>,
@@ -189,6 +193,7 @@ impl Default for TrainOptions {
             max_per_class: 40_000,
             balance_by: None,
             mix_by: None,
+            heads_by: None,
             profile_min_count: 3,
             target: None,
             rule_prior: Some(RulePrior::default()),
@@ -317,71 +322,38 @@ fn prior_rows(is_finding: &[bool], columns: usize, prior: RulePrior) -> (Array2<
     (x, y)
 }
 
-/// Fits a model on `records`. `progress` receives human-readable progress lines.
-pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: impl FnMut(&str)) -> Result<Model, Error> {
-    let fx = FeatureExtractor::default();
-    let by = options.balance_by.as_deref();
-    let mix_by = options.mix_by.as_deref();
-    let is_calibration = |r: &LabelledRecord| {
-        (stable_hash(&["calibration", &r.group]) % 10_000) as f64 / 10_000.0 < options.calibration_share
-    };
-    let (calib, all_fit): (Vec<&LabelledRecord>, Vec<&LabelledRecord>) = records.iter().partition(|r| is_calibration(r));
-    // Only strata that hold both classes can teach the difference between them.
-    let both: std::collections::HashSet<String> = {
-        let mut seen: std::collections::HashMap<String, [bool; 2]> = Default::default();
-        for r in &all_fit {
-            seen.entry(stratum(r, by)).or_default()[r.label as usize] = true;
-        }
-        seen.into_iter().filter(|(_, s)| s[0] && s[1]).map(|(k, _)| k).collect()
-    };
-    let all_fit: Vec<&LabelledRecord> = all_fit.into_iter().filter(|r| both.contains(&stratum(r, by))).collect();
-    let fit = balance(all_fit.clone(), options.max_per_class, by, mix_by);
-    let calib = balance(calib, options.max_per_class / 4, by, mix_by);
-    if fit.len() < 10 || calib.len() < 4 {
-        return Err(Error::Training(format!(
-            "too few records of both classes: {} to fit and {} to calibrate after balancing (need both \"mt\" and \"human\" records, in several groups)",
-            fit.len(),
-            calib.len()
-        )));
+/// The records one head learns from: the human records and the machine-translated records whose
+/// `heads_by` field has the head's value (all of them when there is no such field).
+fn head_records<'r>(records: &[&'r LabelledRecord], heads_by: Option<&str>, head: &str) -> Vec<&'r LabelledRecord> {
+    records.iter().copied().filter(|r| !r.label || heads_by.is_none() || stratum(r, heads_by) == head).collect()
+}
+
+/// Only strata (values of `by`) that hold both classes can teach the difference between them.
+fn in_strata_with_both_classes<'r>(records: Vec<&'r LabelledRecord>, by: Option<&str>) -> Vec<&'r LabelledRecord> {
+    let mut seen: std::collections::HashMap<String, [bool; 2]> = Default::default();
+    for r in &records {
+        seen.entry(stratum(r, by)).or_default()[r.label as usize] = true;
     }
+    records.into_iter().filter(|r| seen[&stratum(r, by)] == [true, true]).collect()
+}
 
-    // The profile table is learned from the fit part. Its features for the fit records themselves come
-    // from a table trained on the other half of the groups (cross-fitting), so the weights learn how much
-    // to trust the profile on unseen text, not on text it memorised.
-    let in_target = |r: &LabelledRecord| match &options.target {
-        None => true,
-        Some((field, value)) => stratum(r, Some(field)) == *value,
-    };
-    let profile_source: Vec<&LabelledRecord> = all_fit.iter().copied().filter(|r| in_target(r)).collect();
-    progress(&format!("learning the n-gram profile from {} records (2-fold cross-fitting)", profile_source.len()));
-    let fold = |r: &LabelledRecord| stable_hash(&["fold", &r.group]) % 2;
-    let fold_tables: Vec<ProfileTable> = (0..2)
-        .map(|k| {
-            let part: Vec<&LabelledRecord> = profile_source.iter().copied().filter(|r| fold(r) != k).collect();
-            profile_table(&part, by, mix_by, options.profile_min_count)
-        })
-        .collect();
-    let profile = profile_table(&profile_source, by, mix_by, options.profile_min_count);
-
-    progress(&format!("featurising {} fit + {} calibration records", fit.len(), calib.len()));
-    let fit_x: Vec<Vec<f32>> = fit.iter().map(|r| record_features(&fx, &fold_tables[fold(r) as usize], &r.text)).collect();
-
+/// Fits one head's weights and intercept (standardised features, training-only domain indicator, rule
+/// prior, non-negative finding weights) on `fit` and its features `fit_x`.
+#[allow(clippy::too_many_arguments)]
+fn fit_head(
+    name: &str,
+    fit: &[&LabelledRecord],
+    fit_x: &[Vec<f32>],
+    means: &[f64],
+    stds: &[f64],
+    in_target: &dyn Fn(&LabelledRecord) -> bool,
+    options: &TrainOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(Vec<f64>, f64), Error> {
     let names = feature_names();
     let n = names.len();
-    let rows = fit_x.len() as f64;
-    // Finding counts stay in their own units (a weight is then the log-odds of one more finding, and L2
-    // regularisation restrains rare rules); the statistics are standardised.
     let is_finding: Vec<bool> = names.iter().map(|f| f.starts_with("findings.")).collect();
-    let means: Vec<f64> = (0..n)
-        .map(|j| if is_finding[j] { 0.0 } else { fit_x.iter().map(|r| r[j] as f64).sum::<f64>() / rows })
-        .collect();
-    let stds: Vec<f64> = (0..n)
-        .map(|j| {
-            let var = fit_x.iter().map(|r| (r[j] as f64 - means[j]).powi(2)).sum::<f64>() / rows;
-            if is_finding[j] || var.sqrt() <= 1e-9 { 1.0 } else { var.sqrt() }
-        })
-        .collect();
-    let mut x = matrix(&fit_x);
+    let mut x = matrix(fit_x);
     for mut row in x.rows_mut() {
         for j in 0..n {
             row[j] = (row[j] - means[j]) / stds[j];
@@ -405,7 +377,7 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
     let mut y: Array1<usize> = fit.iter().map(|r| r.label as usize).collect();
     if let Some(prior) = options.rule_prior.filter(|p| p.odds > 0.0 && p.rows > 0.0) {
         let (x_prior, y_prior) = prior_rows(&is_finding, x.ncols(), prior);
-        progress(&format!("adding {} prior rows for the artifact rules (odds {}, worth {} rows each)", y_prior.len(), prior.odds, prior.rows));
+        progress(&format!("head {name}: adding {} prior rows for the artifact rules (odds {}, worth {} rows each)", y_prior.len(), prior.odds, prior.rows));
         x = ndarray::concatenate![ndarray::Axis(0), x, x_prior];
         y = ndarray::concatenate![ndarray::Axis(0), y, y_prior];
     }
@@ -413,17 +385,17 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
     // A finding is evidence of machine translation by construction: the model may ignore a rule family
     // (weight 0) but never count it as evidence of human writing. Negative finding weights are fixed at
     // zero and the model refitted until none is left.
-    let (weights, intercept) = loop {
+    loop {
         let mut xr = x.clone();
         for j in (0..xr.ncols()).filter(|&j| excluded[j]) {
             xr.column_mut(j).fill(0.0);
         }
-        progress(&format!("fitting logistic regression on {} x {}", xr.nrows(), xr.ncols() - excluded.iter().filter(|e| **e).count()));
+        progress(&format!("head {name}: fitting logistic regression on {} x {}", xr.nrows(), xr.ncols() - excluded.iter().filter(|e| **e).count()));
         let fitted = LogisticRegression::default()
             .alpha(options.alpha)
             .max_iterations(options.max_iterations)
             .fit(&Dataset::new(xr, y.clone()))
-            .map_err(|e| Error::Training(format!("logistic regression did not fit: {e}")))?;
+            .map_err(|e| Error::Training(format!("logistic regression (head {name}) did not fit: {e}")))?;
         let (mut w, b) = toward_mt(&fitted);
         for j in (0..w.len()).filter(|&j| excluded[j]) {
             w[j] = 0.0;
@@ -431,70 +403,226 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         w.truncate(n); // drop the training-only domain indicator
         let negative: Vec<usize> = (0..n).filter(|&j| is_finding[j] && w[j] < 0.0).collect();
         if negative.is_empty() {
-            break (w, b);
+            return Ok((w, b));
         }
         for j in negative {
-            progress(&format!("{} had a negative weight: fixed at 0", names[j]));
+            progress(&format!("head {name}: {} had a negative weight: fixed at 0", names[j]));
             excluded[j] = true;
         }
+    }
+}
+
+/// Fits a model on `records`. `progress` receives human-readable progress lines.
+pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: impl FnMut(&str)) -> Result<Model, Error> {
+    let fx = FeatureExtractor::default();
+    let by = options.balance_by.as_deref();
+    let mix_by = options.mix_by.as_deref();
+    let heads_by = options.heads_by.as_deref();
+    let is_calibration = |r: &LabelledRecord| {
+        (stable_hash(&["calibration", &r.group]) % 10_000) as f64 / 10_000.0 < options.calibration_share
     };
+    let (calib, all_fit): (Vec<&LabelledRecord>, Vec<&LabelledRecord>) = records.iter().partition(|r| is_calibration(r));
+    let head_names: Vec<String> = match heads_by {
+        None => vec!["mt".to_string()],
+        Some(field) => {
+            let values: std::collections::BTreeSet<String> = all_fit.iter().filter(|r| r.label).map(|r| stratum(r, Some(field))).collect();
+            values.into_iter().collect()
+        }
+    };
+    // Each head's balanced fit sample.
+    let mut fits: Vec<Vec<&LabelledRecord>> = Vec::new();
+    for head in &head_names {
+        let usable = in_strata_with_both_classes(head_records(&all_fit, heads_by, head), by);
+        let fit = balance(usable, options.max_per_class, by, mix_by);
+        if fit.len() < 10 {
+            return Err(Error::Training(format!(
+                "too few records of both classes to fit{}: {} after balancing (need both \"mt\" and \"human\" records, in several groups)",
+                if heads_by.is_some() { format!(" head \"{head}\"") } else { String::new() },
+                fit.len()
+            )));
+        }
+        fits.push(fit);
+    }
+    let all_fit = in_strata_with_both_classes(all_fit, by);
+    let calib_all = calib.clone();
+    let calib = balance(calib, options.max_per_class / 4, by, mix_by);
+    if calib.len() < 4 {
+        return Err(Error::Training(format!(
+            "too few records of both classes: {} to calibrate after balancing (need both \"mt\" and \"human\" records, in several groups)",
+            calib.len()
+        )));
+    }
+
+    // The profile table is learned from the fit part. Its features for the fit records themselves come
+    // from a table trained on the other half of the groups (cross-fitting), so the weights learn how much
+    // to trust the profile on unseen text, not on text it memorised.
+    let in_target = |r: &LabelledRecord| match &options.target {
+        None => true,
+        Some((field, value)) => stratum(r, Some(field)) == *value,
+    };
+    let profile_source: Vec<&LabelledRecord> = all_fit.iter().copied().filter(|r| in_target(r)).collect();
+    progress(&format!("learning the n-gram profile from {} records (2-fold cross-fitting)", profile_source.len()));
+    let fold = |r: &LabelledRecord| stable_hash(&["fold", &r.group]) % 2;
+    let fold_tables: Vec<ProfileTable> = (0..2)
+        .map(|k| {
+            let part: Vec<&LabelledRecord> = profile_source.iter().copied().filter(|r| fold(r) != k).collect();
+            profile_table(&part, by, mix_by, options.profile_min_count)
+        })
+        .collect();
+    let profile = profile_table(&profile_source, by, mix_by, options.profile_min_count);
+
+    let fit_rows: usize = fits.iter().map(Vec::len).sum();
+    progress(&format!("featurising {fit_rows} fit + {} calibration records", calib.len()));
+    let fit_xs: Vec<Vec<Vec<f32>>> = fits
+        .iter()
+        .map(|fit| fit.iter().map(|r| record_features(&fx, &fold_tables[fold(r) as usize], &r.text)).collect())
+        .collect();
+
+    let names = feature_names();
+    let n = names.len();
+    let rows = fit_rows as f64;
+    // Finding counts stay in their own units (a weight is then the log-odds of one more finding, and L2
+    // regularisation restrains rare rules); the statistics are standardised, over every head's sample.
+    let is_finding: Vec<bool> = names.iter().map(|f| f.starts_with("findings.")).collect();
+    let all_rows = || fit_xs.iter().flatten();
+    let means: Vec<f64> = (0..n)
+        .map(|j| if is_finding[j] { 0.0 } else { all_rows().map(|r| r[j] as f64).sum::<f64>() / rows })
+        .collect();
+    let stds: Vec<f64> = (0..n)
+        .map(|j| {
+            let var = all_rows().map(|r| (r[j] as f64 - means[j]).powi(2)).sum::<f64>() / rows;
+            if is_finding[j] || var.sqrt() <= 1e-9 { 1.0 } else { var.sqrt() }
+        })
+        .collect();
+    let mut heads = Vec::with_capacity(head_names.len());
+    for ((name, fit), fit_x) in head_names.iter().zip(&fits).zip(&fit_xs) {
+        let (weights, intercept) = fit_head(name, fit, fit_x, &means, &stds, &in_target, options, &mut progress)?;
+        heads.push(Head { name: name.clone(), weights, intercept });
+    }
+    let mut model = Model {
+        format: MODEL_FORMAT.into(),
+        format_version: MODEL_FORMAT_VERSION,
+        feature_set_version: FEATURE_SET_VERSION,
+        feature_names: names,
+        means,
+        stds,
+        heads,
+        calibration_scale: 1.0,
+        calibration_offset: 0.0,
+        threshold: 0.5,
+        profile,
+        training: serde_json::Value::Null,
+    };
+
+    if model.heads.len() > 1 {
+        put_heads_on_one_scale(&mut model, &calib_all, &all_fit, &in_target, options, &fx)?;
+    }
 
     // Platt scaling on the held-out calibration groups of the target domain.
     let calib: Vec<&LabelledRecord> = calib.into_iter().filter(|r| in_target(r)).collect();
     if calib.iter().filter(|r| r.label).count() < 2 || calib.iter().filter(|r| !r.label).count() < 2 {
         return Err(Error::Training("too few calibration records of both classes in the target domain".into()));
     }
-    let calib_x: Vec<Vec<f32>> = calib.iter().map(|r| record_features(&fx, &profile, &r.text)).collect();
-    let raw = |row: &[f32]| -> f64 {
-        intercept + (0..n).map(|j| weights[j] * ((row[j] as f64 - means[j]) / stds[j])).sum::<f64>()
-    };
-    let calib_z: Vec<f64> = calib_x.iter().map(|r| raw(r)).collect();
+    let calib_x: Vec<Vec<f32>> = calib.iter().map(|r| record_features(&fx, &model.profile, &r.text)).collect();
+    let calib_z: Vec<f64> = calib_x.iter().map(|r| model.raw_logit(r)).collect();
     let calib_y: Vec<bool> = calib.iter().map(|r| r.label).collect();
-    let z = Array2::from_shape_fn((calib_z.len(), 1), |(i, _)| calib_z[i]);
-    let platt = LogisticRegression::default()
-        .alpha(1e-4)
-        .max_iterations(200)
-        .fit(&Dataset::new(z, calib_y.iter().map(|l| *l as usize).collect::<Array1<usize>>()))
-        .map_err(|e| Error::Training(format!("calibration did not fit: {e}")))?;
-    let (platt_weights, calibration_offset) = toward_mt(&platt);
-    let calibration_scale = platt_weights[0];
+    let (calibration_scale, calibration_offset) = platt(&calib_z, &calib_y)?;
     let calib_auc = roc_auc(&calib_z, &calib_y).unwrap_or(f64::NAN);
-    let target_fit: Vec<usize> = (0..fit.len()).filter(|&i| in_target(fit[i])).collect();
-    let fit_y: Vec<bool> = target_fit.iter().map(|&i| fit[i].label).collect();
-    let fit_z: Vec<f64> = target_fit.iter().map(|&i| raw(&fit_x[i])).collect();
-    let fit_auc = roc_auc(&fit_z, &fit_y).unwrap_or(f64::NAN);
+    // Each head's ROC-AUC on its own fit sample (target domain), and the whole model's on the union.
+    let mut head_report = serde_json::Map::new();
+    let (mut union_z, mut union_y, mut seen) = (Vec::new(), Vec::new(), std::collections::HashSet::new());
+    for (h, (fit, fit_x)) in fits.iter().zip(&fit_xs).enumerate() {
+        let target_fit: Vec<usize> = (0..fit.len()).filter(|&i| in_target(fit[i])).collect();
+        let y: Vec<bool> = target_fit.iter().map(|&i| fit[i].label).collect();
+        let z: Vec<f64> = target_fit.iter().map(|&i| model.head_logits(&fit_x[i]).nth(h).unwrap_or(f64::NAN)).collect();
+        for &i in &target_fit {
+            if seen.insert(std::ptr::from_ref(fit[i])) {
+                union_z.push(model.raw_logit(&fit_x[i]));
+                union_y.push(fit[i].label);
+            }
+        }
+        head_report.insert(
+            model.heads[h].name.clone(),
+            serde_json::json!({ "fit_records": fit.len(), "fit_roc_auc": round9(roc_auc(&z, &y).unwrap_or(f64::NAN)) }),
+        );
+    }
+    let fit_auc = roc_auc(&union_z, &union_y).unwrap_or(f64::NAN);
     progress(&format!(
         "ROC-AUC in the target domain: {fit_auc:.4} on the fit part (profile cross-fitted), {calib_auc:.4} on held-out calibration groups"
     ));
 
-    let round = |x: f64| (x * 1e9).round() / 1e9; // stable text across platforms
-    let model = Model {
-        format: MODEL_FORMAT.into(),
-        format_version: MODEL_FORMAT_VERSION,
-        feature_set_version: FEATURE_SET_VERSION,
-        feature_names: names,
-        means: means.into_iter().map(round).collect(),
-        stds: stds.into_iter().map(round).collect(),
-        weights: weights.into_iter().map(round).collect(),
-        intercept: round(intercept),
-        calibration_scale: round(calibration_scale),
-        calibration_offset: round(calibration_offset),
-        threshold: 0.5,
-        profile,
-        training: serde_json::json!({
-            "records": records.len(),
-            "fit_records": fit.len(),
-            "calibration_records": calib.len(),
-            "balance_by": options.balance_by,
-            "mix_by": options.mix_by,
-            "target": options.target.as_ref().map(|(k, v)| format!("{k}={v}")),
-            "data_digest": format!("{:016x}", stable_hash(&records.iter().map(|r| r.text.as_str()).collect::<Vec<_>>())),
-            "alpha": options.alpha,
-            "validation": { "fit_roc_auc": round(fit_auc), "calibration_roc_auc": round(calib_auc) },
-        }),
-    };
+    model.means = model.means.iter().copied().map(round9).collect();
+    model.stds = model.stds.iter().copied().map(round9).collect();
+    for head in &mut model.heads {
+        head.weights = head.weights.iter().copied().map(round9).collect();
+        head.intercept = round9(head.intercept);
+    }
+    model.calibration_scale = round9(calibration_scale);
+    model.calibration_offset = round9(calibration_offset);
+    model.training = serde_json::json!({
+        "records": records.len(),
+        "fit_records": fit_rows,
+        "calibration_records": calib.len(),
+        "balance_by": options.balance_by,
+        "mix_by": options.mix_by,
+        "heads_by": options.heads_by,
+        "target": options.target.as_ref().map(|(k, v)| format!("{k}={v}")),
+        "data_digest": format!("{:016x}", stable_hash(&records.iter().map(|r| r.text.as_str()).collect::<Vec<_>>())),
+        "alpha": options.alpha,
+        "validation": { "fit_roc_auc": round9(fit_auc), "calibration_roc_auc": round9(calib_auc), "heads": head_report },
+    });
     model.validate()?;
     Ok(model)
+}
+
+/// Platt scaling: the (scale, offset) that turn `z` into calibrated log-odds of `y`.
+fn platt(z: &[f64], y: &[bool]) -> Result<(f64, f64), Error> {
+    let x = Array2::from_shape_fn((z.len(), 1), |(i, _)| z[i]);
+    let fitted = LogisticRegression::default()
+        .alpha(1e-4)
+        .max_iterations(200)
+        .fit(&Dataset::new(x, y.iter().map(|l| *l as usize).collect::<Array1<usize>>()))
+        .map_err(|e| Error::Training(format!("calibration did not fit: {e}")))?;
+    let (w, b) = toward_mt(&fitted);
+    Ok((w[0], b))
+}
+
+/// Puts the heads' logits on one scale before they are compared (the largest decides): each head is
+/// Platt-calibrated on held-out records of its own kind against human ones (class-balanced, so its logit
+/// is a log likelihood ratio), then shifted by the log of its kind's share of the machine-translated
+/// training records. The largest head logit then approximates the log likelihood ratio of the mixture
+/// of MT kinds that the training data shows.
+fn put_heads_on_one_scale(
+    model: &mut Model,
+    calib: &[&LabelledRecord],
+    fit: &[&LabelledRecord],
+    in_target: &dyn Fn(&LabelledRecord) -> bool,
+    options: &TrainOptions,
+    fx: &FeatureExtractor,
+) -> Result<(), Error> {
+    let heads_by = options.heads_by.as_deref();
+    let mt_total = fit.iter().filter(|r| r.label).count() as f64;
+    for h in 0..model.heads.len() {
+        let name = model.heads[h].name.clone();
+        let share = fit.iter().filter(|r| r.label && stratum(r, heads_by) == name).count() as f64 / mt_total;
+        let own: Vec<&LabelledRecord> = head_records(calib, heads_by, &name).into_iter().filter(|r| in_target(r)).collect();
+        let own = balance(own, options.max_per_class / 4, options.balance_by.as_deref(), None);
+        let y: Vec<bool> = own.iter().map(|r| r.label).collect();
+        if y.iter().filter(|l| **l).count() < 2 || y.iter().filter(|l| !**l).count() < 2 {
+            return Err(Error::Training(format!("too few calibration records of both classes for head \"{name}\" in the target domain")));
+        }
+        let z: Vec<f64> = own.iter().map(|r| model.head_logits(&record_features(fx, &model.profile, &r.text)).nth(h).unwrap_or(f64::NAN)).collect();
+        let (scale, offset) = platt(&z, &y)?;
+        let head = &mut model.heads[h];
+        head.weights.iter_mut().for_each(|w| *w *= scale);
+        head.intercept = scale * head.intercept + offset + share.ln();
+    }
+    Ok(())
+}
+
+/// Rounds to 9 decimals, for a model text that is stable across platforms.
+fn round9(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
 }
 
 #[cfg(test)]

@@ -124,7 +124,7 @@ fn the_rule_prior_keeps_weight_on_rules_the_training_data_never_shows() {
     let weight_of = |model: &Path, feature: &str| -> f64 {
         let m: Value = serde_json::from_slice(&std::fs::read(model).unwrap()).unwrap();
         let i = m["feature_names"].as_array().unwrap().iter().position(|n| n == feature).unwrap();
-        m["weights"][i].as_f64().unwrap()
+        m["heads"][0]["weights"][i].as_f64().unwrap()
     };
     let (with, without) = (dir.path().join("with.json"), dir.path().join("without.json"));
     for (model, extra) in [(&with, vec![]), (&without, vec!["--rule-prior-odds", "0"])] {
@@ -184,4 +184,76 @@ fn malformed_training_records_are_reported_with_their_line() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("bad.jsonl:2") && stderr.contains("label"), "{stderr}");
+}
+
+/// Writes sentences of ten ordinary words that differ only in their commas: human ones have 1-2, machine
+/// ones of kind "bare" none and of kind "comma-heavy" 4-5: two kinds of MT on opposite sides of the human
+/// text. (Every class draws from the same words, so the n-gram profile cannot tell them apart by word.)
+fn write_two_kinds(path: &Path, per_class: usize, seed: u64) {
+    const WORDS: &[&str] = &[
+        "people", "city", "market", "report", "water", "school", "road", "price", "weather", "team", "plan", "night",
+        "house", "river", "train", "office",
+    ];
+    let mut rng = Lcg(seed);
+    let mut out = String::new();
+    for i in 0..per_class * 3 {
+        let (kind, label, commas) = match i % 3 {
+            0 => ("original", "human", 1 + rng.next(2)),
+            1 => ("bare", "mt", 0),
+            _ => ("comma-heavy", "mt", 4 + rng.next(2)),
+        };
+        let mut text = String::from("The");
+        let mut comma_after: Vec<usize> = (1..8).collect();
+        let slots = comma_after.len();
+        for k in 0..commas {
+            comma_after.swap(k, k + rng.next(slots - k));
+        }
+        comma_after.truncate(commas);
+        for j in 0..9 {
+            text.push(' ');
+            text.push_str(WORDS[rng.next(WORDS.len())]);
+            if comma_after.contains(&j) {
+                text.push(',');
+            }
+        }
+        text.push('.');
+        let record = serde_json::json!({ "text": text, "label": label, "kind": kind, "group": format!("s-{seed}-{i}") });
+        out.push_str(&record.to_string());
+        out.push('\n');
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+#[test]
+fn heads_learn_kinds_of_mt_that_differ_from_human_text_in_opposite_directions() {
+    let dir = tempfile::tempdir().unwrap();
+    let (train, test) = (dir.path().join("train.jsonl"), dir.path().join("test.jsonl"));
+    write_two_kinds(&train, 400, 7);
+    write_two_kinds(&test, 200, 8);
+    let roc_by_kind = |model: &Path| -> Vec<(String, f64)> {
+        let out = mtlint(&["eval", "--data", test.to_str().unwrap(), "--model", model.to_str().unwrap(), "--by", "kind", "--format", "json"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["breakdown"].as_array().unwrap().iter().map(|c| (c["mt"].as_str().unwrap().to_string(), c["roc_auc"].as_f64().unwrap())).collect()
+    };
+    let (one, two) = (dir.path().join("one.json"), dir.path().join("two.json"));
+    for (model, extra) in [(&one, vec![]), (&two, vec!["--heads-by", "kind"])] {
+        let mut args = vec!["train", "--data", train.to_str().unwrap(), "--out", model.to_str().unwrap()];
+        args.extend(extra);
+        let out = mtlint(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let saved: Value = serde_json::from_slice(&std::fs::read(&two).unwrap()).unwrap();
+    let names: Vec<&str> = saved["heads"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["bare", "comma-heavy"]);
+    let single = roc_by_kind(&one);
+    let heads = roc_by_kind(&two);
+    // One linear model has to choose a direction for the comma rate and fails one kind of MT.
+    assert!(single.iter().any(|(_, auc)| *auc < 0.8), "one head: {single:?}");
+    // One head per kind finds both.
+    assert!(heads.iter().all(|(_, auc)| *auc > 0.95), "two heads: {heads:?}");
+    // `explain` names the deciding head.
+    let out = mtlint(&["explain", "--model", two.to_str().unwrap(), "The road river, people, price, train, office, night price report."]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("scored by head comma-heavy"), "{text}");
 }
