@@ -55,14 +55,21 @@ fn stages(c: &mut Criterion) {
     g.bench_function("fluency", |b| {
         b.iter(|| docs.iter().map(|doc| (0..doc.sentences.len()).map(|i| fluency().score(doc, i).mean_logprob).sum::<f32>()).sum::<f32>())
     });
-    g.bench_function("profile", |b| {
-        b.iter(|| docs.iter().map(|doc| (0..doc.sentences.len()).map(|i| model.profile.features(doc, i)[1]).sum::<f32>()).sum::<f32>())
+    g.bench_function("profile (every head)", |b| {
+        b.iter(|| {
+            docs.iter()
+                .map(|doc| (0..doc.sentences.len()).map(|i| model.heads.iter().map(|h| h.profile.features(doc, i)[1]).sum::<f32>()).sum::<f32>())
+                .sum::<f32>()
+        })
     });
-    let features: Vec<Vec<f32>> = docs.iter().flat_map(|doc| (0..doc.sentences.len()).map(|i| extractor.extract(doc, i, &model.profile).0)).collect();
-    g.bench_function("features (all)", |b| {
-        b.iter(|| docs.iter().map(|doc| (0..doc.sentences.len()).map(|i| extractor.extract(doc, i, &model.profile).0.len()).sum::<usize>()).sum::<usize>())
+    g.bench_function("features without the profile", |b| {
+        b.iter(|| docs.iter().map(|doc| (0..doc.sentences.len()).map(|i| extractor.extract_base(doc, i).0.len()).sum::<usize>()).sum::<usize>())
     });
-    g.bench_function("scoring", |b| b.iter(|| features.iter().map(|f| model.probability(f)).sum::<f64>()));
+    let scored: Vec<_> = docs.iter().flat_map(|doc| (0..doc.sentences.len()).map(|i| model.score_sentence(&extractor, doc, i))).collect();
+    g.bench_function("features and head logits (score_sentence)", |b| {
+        b.iter(|| docs.iter().map(|doc| (0..doc.sentences.len()).map(|i| model.score_sentence(&extractor, doc, i).raw_logit).sum::<f64>()).sum::<f64>())
+    });
+    g.bench_function("calibrated probability", |b| b.iter(|| scored.iter().map(|s| model.probability(s)).sum::<f64>()));
     let reports: Vec<_> = lines.iter().map(|l| scanner.scan(String::from("id"), l)).collect();
     g.bench_function("json output", |b| {
         b.iter(|| {

@@ -1,7 +1,7 @@
 //! Writes the feature vectors of labelled JSONL records as TSV (label, kind, features...), for inspecting
 //! the feature set with other tools. Usage: cargo run --release --example dump_features -- IN.jsonl SPLIT MAX > out.tsv
 use mtlint::features::{feature_names, FeatureExtractor};
-use mtlint::train::{read_labelled, record_features, LabelFields};
+use mtlint::train::{read_labelled, LabelFields};
 use std::io::{BufReader, Write};
 
 fn main() {
@@ -17,7 +17,7 @@ fn main() {
         if r.fields.get("split").and_then(|v| v.as_str()) != Some(args[2].as_str()) || i % 2 != 0 {
             continue;
         }
-        let v = record_features(&fx, &mtlint::model::default_model().profile, &r.text);
+        let v = mtlint::model::default_model().score_text(&fx, &r.text).features; // the deciding head's
         let kind = r.fields.get("kind").and_then(|v| v.as_str()).unwrap_or("");
         let cols: Vec<String> = v.iter().map(|x| x.to_string()).collect();
         let domain = r.fields.get("domain").and_then(|v| v.as_str()).unwrap_or("");

@@ -6,7 +6,7 @@ use crate::features::FeatureExtractor;
 use crate::metrics::{pr_auc, roc_auc, Confusion};
 use crate::model::Model;
 use crate::scan::document_score;
-use crate::train::{record_features, LabelledRecord};
+use crate::train::LabelledRecord;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -75,7 +75,7 @@ fn field_value(r: &LabelledRecord, field: &str) -> String {
 /// Sentence-level scores of records (each record's text treated as one sentence).
 pub fn score_records(model: &Model, records: &[LabelledRecord]) -> Vec<f64> {
     let fx = FeatureExtractor::default();
-    records.iter().map(|r| model.probability(&record_features(&fx, &model.profile, &r.text))).collect()
+    records.iter().map(|r| model.probability(&model.score_text(&fx, &r.text))).collect()
 }
 
 /// ROC-AUC of each value of `field` among mt items against each value among human items.

@@ -346,7 +346,7 @@ fn run() -> Result<ExitCode> {
             for s in &report.sentences {
                 writeln!(out, "\n[{:.3}] {}", s.score, s.text)?;
                 if model.heads.len() > 1 && s.logit.is_finite() {
-                    writeln!(out, "  scored by head {}", model.deciding_head(&s.features).name)?;
+                    writeln!(out, "  scored by head {}", model.heads[s.head].name)?;
                 }
                 for f in &s.findings {
                     writeln!(out, "  finding {} \"{}\": {}", f.rule, &text[f.start..f.end], f.message)?;

@@ -4,22 +4,26 @@
 //! Why heads: kinds of machine translation differ in opposite directions. Neural MT is *more* fluent and
 //! regular than the human English it is compared with; rule-based MT is less fluent. One linear model
 //! has to pick one direction for each statistic, and so fails one kind or the other. Each head is a
-//! linear model of one kind of MT against human text, and a sentence's logit is the largest head logit:
-//! a sentence is as suspicious as its most suspicious reading. The deciding head explains the score.
+//! model of one kind of MT against human text (its own n-gram profile table and weights), and a
+//! sentence's logit is the largest head logit: a sentence is as suspicious as its most suspicious
+//! reading. The deciding head explains the score.
 //!
 //! Scoring is a few dot products, so the hot path needs nothing from linfa; linfa fits the weights (see
 //! `train`). The default model (`models/default.json`) is embedded in the binary so `mtlint scan` needs
 //! no setup; a model file is refused when its format version or feature names differ from this build's,
 //! or when any number in it is not finite.
 
+use crate::detect::Finding;
+use crate::document::Document;
 use crate::error::Error;
-use crate::features::{feature_names, FEATURE_SET_VERSION};
+use crate::features::{feature_names, FeatureExtractor, FEATURE_SET_VERSION};
+use crate::profile::{ProfileTable, MAX_ORDER};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
 /// The model-file format this build reads and writes.
 pub const MODEL_FORMAT: &str = "mtlint-model";
-pub const MODEL_FORMAT_VERSION: u32 = 2;
+pub const MODEL_FORMAT_VERSION: u32 = 3;
 
 /// A trained, calibrated sentence model.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -38,21 +42,31 @@ pub struct Model {
     pub calibration_offset: f64,
     /// Documents scoring above this are machine-translated (`verdict: "mt"`).
     pub threshold: f64,
-    /// The function-word / shape n-gram profile learned with the weights.
-    pub profile: crate::profile::ProfileTable,
     /// Free-form provenance and validation metrics written by `mtlint train`.
     #[serde(default)]
     pub training: serde_json::Value,
 }
 
-/// One linear head: the logistic-regression weights of one kind of machine translation against human
-/// text, over standardised features.
+/// One head: a model of one kind of machine translation against human text, with its own function-word /
+/// shape n-gram profile (the last [`MAX_ORDER`] features) and logistic-regression weights over
+/// standardised features.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Head {
     /// The kind of machine translation it was fitted on (a value of `mtlint train --heads-by`), or "mt".
     pub name: String,
     pub weights: Vec<f64>,
     pub intercept: f64,
+    pub profile: ProfileTable,
+}
+
+/// A sentence scored by a [`Model`]: the feature vector and the uncalibrated logit of its deciding head.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    pub features: Vec<f32>,
+    pub findings: Vec<Finding>,
+    /// The index of the deciding head in [`Model::heads`].
+    pub head: usize,
+    pub raw_logit: f64,
 }
 
 impl Head {
@@ -136,35 +150,50 @@ impl Model {
         self.means.iter().zip(&self.stds).zip(features).map(|((mean, std), x)| (*x as f64 - mean) / std)
     }
 
-    /// Each head's uncalibrated logit, in the order of `heads`.
-    pub fn head_logits<'a>(&'a self, features: &'a [f32]) -> impl Iterator<Item = f64> + 'a {
-        self.heads.iter().map(move |h| h.logit(self.standardised(features)))
+    /// Head `head`'s uncalibrated logit for features computed with its profile.
+    pub fn head_logit(&self, head: usize, features: &[f32]) -> f64 {
+        self.heads[head].logit(self.standardised(features))
     }
 
-    /// The head with the largest logit for these features: the one that decides (and explains) the score.
-    pub fn deciding_head(&self, features: &[f32]) -> &Head {
-        let best = self.head_logits(features).enumerate().fold((0, f64::NEG_INFINITY), |a, (i, z)| if z > a.1 { (i, z) } else { a });
-        &self.heads[best.0]
+    /// Scores sentence `index` of `doc`: the features shared by all heads once, each head's profile
+    /// features, and the largest head logit.
+    pub fn score_sentence(&self, extractor: &FeatureExtractor, doc: &Document, index: usize) -> Scored {
+        let (mut features, findings) = extractor.extract_base(doc, index);
+        let shared = features.len();
+        let symbols = crate::profile::symbols(doc, index);
+        let mut best: (f64, usize, [f32; MAX_ORDER]) = (f64::NEG_INFINITY, 0, [0.0; MAX_ORDER]);
+        for (h, head) in self.heads.iter().enumerate() {
+            let profile = head.profile.features_of_symbols(&symbols);
+            features.truncate(shared);
+            features.extend(profile);
+            let z = self.head_logit(h, &features);
+            if z > best.0 || h == 0 {
+                best = (z, h, profile);
+            }
+        }
+        features.truncate(shared);
+        features.extend(best.2);
+        Scored { features, findings, head: best.1, raw_logit: best.0 }
     }
 
-    /// The uncalibrated logit of a feature vector: the largest head logit.
-    pub fn raw_logit(&self, features: &[f32]) -> f64 {
-        self.head_logits(features).fold(f64::NEG_INFINITY, f64::max)
+    /// Scores `text` as one sentence (as `train` and `eval` treat a record).
+    pub fn score_text(&self, extractor: &FeatureExtractor, text: &str) -> Scored {
+        self.score_sentence(extractor, &Document::single_sentence(text), 0)
     }
 
-    /// The calibrated logit.
-    pub fn logit(&self, features: &[f32]) -> f64 {
-        self.calibration_scale * self.raw_logit(features) + self.calibration_offset
+    /// The calibrated logit of an uncalibrated (raw) one.
+    pub fn calibrate(&self, raw_logit: f64) -> f64 {
+        self.calibration_scale * raw_logit + self.calibration_offset
     }
 
-    /// The calibrated probability that the sentence is machine-translated.
-    pub fn probability(&self, features: &[f32]) -> f64 {
-        sigmoid(self.logit(features))
+    /// The calibrated probability that a scored sentence is machine-translated.
+    pub fn probability(&self, scored: &Scored) -> f64 {
+        sigmoid(self.calibrate(scored.raw_logit))
     }
 
-    /// Each feature's term in the calibrated logit (of the deciding head), largest magnitude first.
-    pub fn contributions(&self, features: &[f32]) -> Vec<Contribution> {
-        let head = self.deciding_head(features);
+    /// Each feature's term in the calibrated logit of head `head`, largest magnitude first.
+    pub fn contributions(&self, head: usize, features: &[f32]) -> Vec<Contribution> {
+        let head = &self.heads[head];
         let mut out: Vec<Contribution> = self
             .feature_names
             .iter()
@@ -239,17 +268,21 @@ mod tests {
     #[test]
     fn the_most_suspicious_head_decides_and_a_model_needs_one() {
         let mut m = default_model().clone();
-        let features: Vec<f32> = (0..m.feature_names.len()).map(|i| (i % 5) as f32 * 0.2).collect();
-        let one = m.raw_logit(&features);
+        m.heads.truncate(1);
+        let fx = FeatureExtractor::default();
+        let text = "The company said it would announce the results of the review next week.";
+        let one = m.score_text(&fx, text);
         let mut louder = m.heads[0].clone();
         louder.name = "louder".into();
         louder.intercept += 1.5;
         m.heads.push(louder);
-        assert!((m.raw_logit(&features) - (one + 1.5)).abs() < 1e-9);
-        assert_eq!(m.deciding_head(&features).name, "louder");
+        let two = m.score_text(&fx, text);
+        assert!((two.raw_logit - (one.raw_logit + 1.5)).abs() < 1e-9);
+        assert_eq!(m.heads[two.head].name, "louder");
         m.heads[1].intercept -= 3.0;
-        assert!((m.raw_logit(&features) - one).abs() < 1e-9);
-        assert_eq!(m.deciding_head(&features).name, m.heads[0].name);
+        let quieter = m.score_text(&fx, text);
+        assert!((quieter.raw_logit - one.raw_logit).abs() < 1e-9);
+        assert_eq!(quieter.head, 0);
         m.heads.clear();
         assert!(matches!(m.validate(), Err(Error::Model(msg)) if msg.contains("no heads")));
     }
@@ -257,10 +290,10 @@ mod tests {
     #[test]
     fn contributions_add_up_to_the_logit() {
         let m = default_model();
-        let features: Vec<f32> = (0..m.feature_names.len()).map(|i| i as f32 * 0.1).collect();
-        let total: f64 = m.contributions(&features).iter().map(|c| c.contribution).sum();
-        let offset = m.calibration_scale * m.deciding_head(&features).intercept + m.calibration_offset;
-        assert!((total + offset - m.logit(&features)).abs() < 1e-9);
-        assert!((m.probability(&features) - sigmoid(m.logit(&features))).abs() < 1e-12);
+        let scored = m.score_text(&FeatureExtractor::default(), "Both she and BioNTech said in December that the vaccine was safe.");
+        let total: f64 = m.contributions(scored.head, &scored.features).iter().map(|c| c.contribution).sum();
+        let offset = m.calibration_scale * m.heads[scored.head].intercept + m.calibration_offset;
+        assert!((total + offset - m.calibrate(scored.raw_logit)).abs() < 1e-9);
+        assert!((m.probability(&scored) - sigmoid(m.calibrate(scored.raw_logit))).abs() < 1e-12);
     }
 }

@@ -264,9 +264,13 @@ impl std::fmt::Debug for ProfileTable {
 impl ProfileTable {
     /// Mean log ratio of the known n-grams of each order, for sentence `index`.
     pub fn features(&self, doc: &Document, index: usize) -> [f32; MAX_ORDER] {
-        let syms = symbols(doc, index);
+        self.features_of_symbols(&symbols(doc, index))
+    }
+
+    /// [`Self::features`] of a sentence's [`symbols`] (computed once when several tables score a sentence).
+    pub fn features_of_symbols(&self, syms: &[u64]) -> [f32; MAX_ORDER] {
         let mut keys: Vec<(u8, u64)> = Vec::with_capacity(syms.len() * MAX_ORDER);
-        for_each_ngram(&syms, |order, key| keys.push((order as u8, key)));
+        for_each_ngram(syms, |order, key| keys.push((order as u8, key)));
         let table = &*self.table;
         let touched = keys.iter().fold(0u32, |acc, &(_, key)| acc ^ table.touch(key));
         std::hint::black_box(touched);

@@ -11,7 +11,7 @@
 use crate::detect::Finding;
 use crate::document::{Document, TokenKind};
 use crate::features::FeatureExtractor;
-use crate::model::{sigmoid, Contribution, Model};
+use crate::model::{sigmoid, Contribution, Model, Scored};
 use serde::Serialize;
 
 /// Sentences per passage window.
@@ -31,6 +31,9 @@ pub struct SentenceReport {
     pub logit: f64,
     #[serde(skip)]
     pub features: Vec<f32>,
+    /// The model head that decided the score (an index into `Model::heads`).
+    #[serde(skip)]
+    pub head: usize,
 }
 
 impl SentenceReport {
@@ -105,10 +108,10 @@ impl<'m> Scanner<'m> {
         let doc = Document::new(text);
         let mut sentences = Vec::with_capacity(doc.sentences.len());
         for (i, s) in doc.sentences.iter().enumerate() {
-            let (features, findings) = self.extractor.extract(&doc, i, &self.model.profile);
+            let Scored { features, findings, head, raw_logit } = self.model.score_sentence(&self.extractor, &doc, i);
             let words = s.tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
             let (logit, score) = if words >= MIN_WORDS {
-                let logit = self.model.logit(&features);
+                let logit = self.model.calibrate(raw_logit);
                 (logit, sigmoid(logit))
             } else {
                 (f64::NEG_INFINITY, 0.0)
@@ -121,6 +124,7 @@ impl<'m> Scanner<'m> {
                 findings,
                 logit,
                 features,
+                head,
             });
         }
         let score = document_score(sentences.iter().map(|s| s.logit).filter(|z| z.is_finite()));
@@ -130,7 +134,7 @@ impl<'m> Scanner<'m> {
 
     /// Each feature's contribution to a sentence's score.
     pub fn explain(&self, sentence: &SentenceReport) -> Vec<Contribution> {
-        self.model.contributions(&sentence.features)
+        self.model.contributions(sentence.head, &sentence.features)
     }
 }
 

@@ -453,30 +453,30 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         )));
     }
 
-    // The profile table is learned from the fit part. Its features for the fit records themselves come
-    // from a table trained on the other half of the groups (cross-fitting), so the weights learn how much
-    // to trust the profile on unseen text, not on text it memorised.
+    // Each head's profile table is learned from the fit part of its records. Its features for the fit
+    // records themselves come from a table trained on the other half of the groups (cross-fitting), so the
+    // weights learn how much to trust the profile on unseen text, not on text it memorised.
     let in_target = |r: &LabelledRecord| match &options.target {
         None => true,
         Some((field, value)) => stratum(r, Some(field)) == *value,
     };
-    let profile_source: Vec<&LabelledRecord> = all_fit.iter().copied().filter(|r| in_target(r)).collect();
-    progress(&format!("learning the n-gram profile from {} records (2-fold cross-fitting)", profile_source.len()));
     let fold = |r: &LabelledRecord| stable_hash(&["fold", &r.group]) % 2;
-    let fold_tables: Vec<ProfileTable> = (0..2)
-        .map(|k| {
-            let part: Vec<&LabelledRecord> = profile_source.iter().copied().filter(|r| fold(r) != k).collect();
-            profile_table(&part, by, mix_by, options.profile_min_count)
-        })
-        .collect();
-    let profile = profile_table(&profile_source, by, mix_by, options.profile_min_count);
-
+    let mut profiles = Vec::with_capacity(head_names.len());
+    let mut fit_xs: Vec<Vec<Vec<f32>>> = Vec::with_capacity(head_names.len());
+    for (head, fit) in head_names.iter().zip(&fits) {
+        let source: Vec<&LabelledRecord> = in_strata_with_both_classes(head_records(&all_fit, heads_by, head), by).into_iter().filter(|r| in_target(r)).collect();
+        progress(&format!("head {head}: learning the n-gram profile from {} records (2-fold cross-fitting)", source.len()));
+        let fold_tables: Vec<ProfileTable> = (0..2)
+            .map(|k| {
+                let part: Vec<&LabelledRecord> = source.iter().copied().filter(|r| fold(r) != k).collect();
+                profile_table(&part, by, mix_by, options.profile_min_count)
+            })
+            .collect();
+        profiles.push(profile_table(&source, by, mix_by, options.profile_min_count));
+        progress(&format!("head {head}: featurising {} fit records", fit.len()));
+        fit_xs.push(fit.iter().map(|r| record_features(&fx, &fold_tables[fold(r) as usize], &r.text)).collect());
+    }
     let fit_rows: usize = fits.iter().map(Vec::len).sum();
-    progress(&format!("featurising {fit_rows} fit + {} calibration records", calib.len()));
-    let fit_xs: Vec<Vec<Vec<f32>>> = fits
-        .iter()
-        .map(|fit| fit.iter().map(|r| record_features(&fx, &fold_tables[fold(r) as usize], &r.text)).collect())
-        .collect();
 
     let names = feature_names();
     let n = names.len();
@@ -495,9 +495,9 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         })
         .collect();
     let mut heads = Vec::with_capacity(head_names.len());
-    for ((name, fit), fit_x) in head_names.iter().zip(&fits).zip(&fit_xs) {
+    for (((name, fit), fit_x), profile) in head_names.iter().zip(&fits).zip(&fit_xs).zip(profiles) {
         let (weights, intercept) = fit_head(name, fit, fit_x, &means, &stds, &in_target, options, &mut progress)?;
-        heads.push(Head { name: name.clone(), weights, intercept });
+        heads.push(Head { name: name.clone(), weights, intercept, profile });
     }
     let mut model = Model {
         format: MODEL_FORMAT.into(),
@@ -510,12 +510,11 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         calibration_scale: 1.0,
         calibration_offset: 0.0,
         threshold: 0.5,
-        profile,
         training: serde_json::Value::Null,
     };
 
     if model.heads.len() > 1 {
-        put_heads_on_one_scale(&mut model, &calib_all, &all_fit, &in_target, options, &fx)?;
+        put_heads_on_one_scale(&mut model, &calib_all, &in_target, options, &fx, &mut progress)?;
     }
 
     // Platt scaling on the held-out calibration groups of the target domain.
@@ -523,32 +522,28 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
     if calib.iter().filter(|r| r.label).count() < 2 || calib.iter().filter(|r| !r.label).count() < 2 {
         return Err(Error::Training("too few calibration records of both classes in the target domain".into()));
     }
-    let calib_x: Vec<Vec<f32>> = calib.iter().map(|r| record_features(&fx, &model.profile, &r.text)).collect();
-    let calib_z: Vec<f64> = calib_x.iter().map(|r| model.raw_logit(r)).collect();
+    progress(&format!("calibrating on {} records", calib.len()));
+    let calib_z: Vec<f64> = calib.iter().map(|r| model.score_text(&fx, &r.text).raw_logit).collect();
     let calib_y: Vec<bool> = calib.iter().map(|r| r.label).collect();
     let (calibration_scale, calibration_offset) = platt(&calib_z, &calib_y)?;
     let calib_auc = roc_auc(&calib_z, &calib_y).unwrap_or(f64::NAN);
-    // Each head's ROC-AUC on its own fit sample (target domain), and the whole model's on the union.
+    // Each head's ROC-AUC on its own fit sample in the target domain (its profile cross-fitted). The whole
+    // model's fit ROC-AUC is that of its head when it has one; with several, a head's profile has seen the
+    // other heads' fit records, so only the held-out calibration figure covers the whole model.
     let mut head_report = serde_json::Map::new();
-    let (mut union_z, mut union_y, mut seen) = (Vec::new(), Vec::new(), std::collections::HashSet::new());
+    let mut head_aucs = Vec::new();
     for (h, (fit, fit_x)) in fits.iter().zip(&fit_xs).enumerate() {
         let target_fit: Vec<usize> = (0..fit.len()).filter(|&i| in_target(fit[i])).collect();
         let y: Vec<bool> = target_fit.iter().map(|&i| fit[i].label).collect();
-        let z: Vec<f64> = target_fit.iter().map(|&i| model.head_logits(&fit_x[i]).nth(h).unwrap_or(f64::NAN)).collect();
-        for &i in &target_fit {
-            if seen.insert(std::ptr::from_ref(fit[i])) {
-                union_z.push(model.raw_logit(&fit_x[i]));
-                union_y.push(fit[i].label);
-            }
-        }
-        head_report.insert(
-            model.heads[h].name.clone(),
-            serde_json::json!({ "fit_records": fit.len(), "fit_roc_auc": round9(roc_auc(&z, &y).unwrap_or(f64::NAN)) }),
-        );
+        let z: Vec<f64> = target_fit.iter().map(|&i| model.head_logit(h, &fit_x[i])).collect();
+        let auc = roc_auc(&z, &y).unwrap_or(f64::NAN);
+        head_aucs.push(format!("{} {auc:.4}", model.heads[h].name));
+        head_report.insert(model.heads[h].name.clone(), serde_json::json!({ "fit_records": fit.len(), "fit_roc_auc": round9(auc) }));
     }
-    let fit_auc = roc_auc(&union_z, &union_y).unwrap_or(f64::NAN);
+    let fit_auc = (model.heads.len() == 1).then(|| head_report.values().next().and_then(|v| v["fit_roc_auc"].as_f64())).flatten();
     progress(&format!(
-        "ROC-AUC in the target domain: {fit_auc:.4} on the fit part (profile cross-fitted), {calib_auc:.4} on held-out calibration groups"
+        "ROC-AUC in the target domain: on each head's fit part (profile cross-fitted) {}; {calib_auc:.4} on held-out calibration groups",
+        head_aucs.join(", ")
     ));
 
     model.means = model.means.iter().copied().map(round9).collect();
@@ -569,7 +564,7 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         "target": options.target.as_ref().map(|(k, v)| format!("{k}={v}")),
         "data_digest": format!("{:016x}", stable_hash(&records.iter().map(|r| r.text.as_str()).collect::<Vec<_>>())),
         "alpha": options.alpha,
-        "validation": { "fit_roc_auc": round9(fit_auc), "calibration_roc_auc": round9(calib_auc), "heads": head_report },
+        "validation": { "fit_roc_auc": fit_auc, "calibration_roc_auc": round9(calib_auc), "heads": head_report },
     });
     model.validate()?;
     Ok(model)
@@ -587,35 +582,91 @@ fn platt(z: &[f64], y: &[bool]) -> Result<(f64, f64), Error> {
     Ok((w[0], b))
 }
 
-/// Puts the heads' logits on one scale before they are compared (the largest decides): each head is
+/// Puts the heads' logits on one scale before they are compared (the largest decides). Each head is
 /// Platt-calibrated on held-out records of its own kind against human ones (class-balanced, so its logit
-/// is a log likelihood ratio), then shifted by the log of its kind's share of the machine-translated
-/// training records. The largest head logit then approximates the log likelihood ratio of the mixture
-/// of MT kinds that the training data shows.
+/// is a log likelihood ratio). Then each head but the first is shifted by an offset chosen on the same
+/// held-out records to maximise the worst ROC-AUC of any kind against human text (minimax: the model
+/// should find every kind of MT, not trade a rare kind away for a common one).
 fn put_heads_on_one_scale(
     model: &mut Model,
     calib: &[&LabelledRecord],
-    fit: &[&LabelledRecord],
     in_target: &dyn Fn(&LabelledRecord) -> bool,
     options: &TrainOptions,
     fx: &FeatureExtractor,
+    progress: &mut dyn FnMut(&str),
 ) -> Result<(), Error> {
     let heads_by = options.heads_by.as_deref();
-    let mt_total = fit.iter().filter(|r| r.label).count() as f64;
-    for h in 0..model.heads.len() {
+    let k = model.heads.len();
+    // Each head's own balanced calibration sample, as indices into `records`.
+    let mut records: Vec<&LabelledRecord> = Vec::new();
+    let mut index: std::collections::HashMap<*const LabelledRecord, usize> = Default::default();
+    let mut own_samples: Vec<Vec<usize>> = Vec::with_capacity(k);
+    for h in 0..k {
         let name = model.heads[h].name.clone();
-        let share = fit.iter().filter(|r| r.label && stratum(r, heads_by) == name).count() as f64 / mt_total;
         let own: Vec<&LabelledRecord> = head_records(calib, heads_by, &name).into_iter().filter(|r| in_target(r)).collect();
         let own = balance(own, options.max_per_class / 4, options.balance_by.as_deref(), None);
-        let y: Vec<bool> = own.iter().map(|r| r.label).collect();
-        if y.iter().filter(|l| **l).count() < 2 || y.iter().filter(|l| !**l).count() < 2 {
+        let labels = own.iter().fold([0usize; 2], |mut c, r| {
+            c[r.label as usize] += 1;
+            c
+        });
+        if labels[0] < 2 || labels[1] < 2 {
             return Err(Error::Training(format!("too few calibration records of both classes for head \"{name}\" in the target domain")));
         }
-        let z: Vec<f64> = own.iter().map(|r| model.head_logits(&record_features(fx, &model.profile, &r.text)).nth(h).unwrap_or(f64::NAN)).collect();
-        let (scale, offset) = platt(&z, &y)?;
+        own_samples.push(
+            own.into_iter()
+                .map(|r| {
+                    *index.entry(std::ptr::from_ref(r)).or_insert_with(|| {
+                        records.push(r);
+                        records.len() - 1
+                    })
+                })
+                .collect(),
+        );
+    }
+    progress(&format!("calibrating {k} heads on {} held-out records", records.len()));
+    // Every head's logit for every record: z[record][head].
+    let mut z: Vec<Vec<f64>> = records
+        .iter()
+        .map(|r| (0..k).map(|h| model.head_logit(h, &record_features(fx, &model.heads[h].profile, &r.text))).collect())
+        .collect();
+    for h in 0..k {
+        let own_z: Vec<f64> = own_samples[h].iter().map(|&i| z[i][h]).collect();
+        let own_y: Vec<bool> = own_samples[h].iter().map(|&i| records[i].label).collect();
+        let (scale, offset) = platt(&own_z, &own_y)?;
         let head = &mut model.heads[h];
         head.weights.iter_mut().for_each(|w| *w *= scale);
-        head.intercept = scale * head.intercept + offset + share.ln();
+        head.intercept = scale * head.intercept + offset;
+        z.iter_mut().for_each(|row| row[h] = scale * row[h] + offset);
+    }
+    let worst_auc = |offsets: &[f64]| -> f64 {
+        own_samples
+            .iter()
+            .map(|sample| {
+                let scores: Vec<f64> = sample.iter().map(|&i| (0..k).map(|h| z[i][h] + offsets[h]).fold(f64::NEG_INFINITY, f64::max)).collect();
+                let labels: Vec<bool> = sample.iter().map(|&i| records[i].label).collect();
+                roc_auc(&scores, &labels).unwrap_or(0.0)
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    // Coordinate ascent on a grid of offsets (the first head stays at 0); ties go to the smaller shift.
+    let grid: Vec<f64> = (-80..=80).map(|i| i as f64 * 0.05).collect();
+    let mut offsets = vec![0.0; k];
+    for _round in 0..3 {
+        for h in 1..k {
+            let mut best: (f64, f64) = (f64::NEG_INFINITY, 0.0);
+            for &o in &grid {
+                offsets[h] = o;
+                let auc = worst_auc(&offsets);
+                if auc > best.0 + 1e-12 || ((auc - best.0).abs() <= 1e-12 && o.abs() < best.1.abs()) {
+                    best = (auc, o);
+                }
+            }
+            offsets[h] = best.1;
+        }
+    }
+    progress(&format!("head offsets {offsets:?}: worst held-out ROC-AUC of a kind against human text {:.4}", worst_auc(&offsets)));
+    for (head, o) in model.heads.iter_mut().zip(offsets) {
+        head.intercept += o;
     }
     Ok(())
 }
