@@ -10,6 +10,7 @@ use crate::document::Document;
 use serde::Serialize;
 
 pub mod calque;
+pub mod classes;
 pub mod foreign_word;
 pub mod grammar;
 pub mod pronoun;

@@ -38,9 +38,11 @@ impl Detector for Repetition {
         for (k, w) in words.iter().enumerate() {
             let lower = doc.low(w);
             if let Some(n) = words.get(k + 1) {
-                let adjacent = doc.text[w.span.end..n.span.start].trim().is_empty();
-                let second_lower = doc.tok(n).chars().next().is_some_and(char::is_lowercase);
-                if adjacent && second_lower && doc.low(n) == lower && !DOUBLING_ALLOWED.contains(&lower) {
+                // The cheapest test first: most neighbours differ.
+                let same = doc.low(n) == lower;
+                let adjacent = || doc.text[w.span.end..n.span.start].trim().is_empty();
+                let second_lower = || doc.tok(n).chars().next().is_some_and(char::is_lowercase);
+                if same && second_lower() && adjacent() && !DOUBLING_ALLOWED.contains(&lower) {
                     out.push(Finding::new(
                         Family::Repetition,
                         "stutter",
