@@ -128,7 +128,8 @@ pub fn lowercase_same_offsets(text: &str) -> String {
 /// Tokenises the sentence `span` of `text` (`lower` is `text` lowercased with the same offsets).
 pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
     let sentence = span.slice(text);
-    let mut tokens: Vec<Token> = Vec::new();
+    // News text has a token every 4 to 6 bytes: room for all of them at once, instead of 4 or 5 regrowths.
+    let mut tokens: Vec<Token> = Vec::with_capacity(sentence.len() / 4 + 2);
     let mut space_before = true;
     crate::uax29::for_each_word_bound(sentence, |offset, piece| {
         if piece.chars().all(char::is_whitespace) {

@@ -9,6 +9,7 @@
 
 use super::{Detector, Family, Finding};
 use crate::document::{Document, Token, TokenKind};
+use crate::wordmap::WordMap;
 use rustc_hash::FxHashMap;
 
 /// One element of a calque pattern.
@@ -39,7 +40,7 @@ struct MoneyIdiom {
 /// Every word the patterns and idiom verbs name has an id (from 1; 0 is any other word): a sentence's
 /// words are looked up once, and patterns are matched by comparing ids.
 pub struct Calques {
-    ids: FxHashMap<String, u32>,
+    ids: WordMap<u32>,
     /// The calques starting with each word, by word id.
     by_first_word: FxHashMap<u32, Vec<usize>>,
     starting_with_number: Vec<usize>,
@@ -55,12 +56,16 @@ const MONEY_WORDS: &[&str] = &[
 ];
 
 /// The id of `word`, given it a new one when it has none.
-fn intern(ids: &mut FxHashMap<String, u32>, word: &str) -> u32 {
+fn intern(ids: &mut WordMap<u32>, word: &str) -> u32 {
     let next = ids.len() as u32 + 1;
-    *ids.entry(word.to_string()).or_insert(next)
+    let id = ids.get_or_insert_default(word.as_bytes());
+    if *id == 0 {
+        *id = next;
+    }
+    *id
 }
 
-fn parse_slots(pattern: &str, ids: &mut FxHashMap<String, u32>) -> Vec<Slot> {
+fn parse_slots(pattern: &str, ids: &mut WordMap<u32>) -> Vec<Slot> {
     pattern
         .split_whitespace()
         .map(|w| {
@@ -94,7 +99,7 @@ impl Calques {
     /// Builds the detector from a calque list and an idiom list in the formats of `lists/`.
     pub fn from_lists(calques_tsv: &str, idioms_tsv: &str) -> Self {
         let mut calques = Vec::new();
-        let mut ids = FxHashMap::default();
+        let mut ids = WordMap::with_capacity(256, 4096);
         let mut by_first_word: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
         let mut starting_with_number = Vec::new();
         // Comment lines have no tabs; a pattern may itself start with "#" (a number slot).
@@ -126,7 +131,7 @@ impl Calques {
     /// The ids of the words of `tokens` (0 for other words and for numbers and punctuation).
     fn word_ids(&self, doc: &Document, tokens: &[Token]) -> Vec<u32> {
         let ids = &self.ids;
-        tokens.iter().map(|t| if t.kind == TokenKind::Word { ids.get(doc.low(t)).copied().unwrap_or(0) } else { 0 }).collect()
+        tokens.iter().map(|t| if t.kind == TokenKind::Word { ids.get(doc.low(t).as_bytes()).unwrap_or(0) } else { 0 }).collect()
     }
 
     /// Token index just past a match of `calque` starting at `start`, if it matches.
@@ -270,6 +275,6 @@ mod tests {
         let c = Calques::default();
         assert!(c.calques.len() > 40);
         assert!(!c.starting_with_number.is_empty());
-        assert!(c.ids.get("#").is_none_or(|id| !c.by_first_word.contains_key(id)));
+        assert!(c.ids.get(b"#").is_none_or(|id| !c.by_first_word.contains_key(&id)));
     }
 }
