@@ -41,8 +41,8 @@ struct MoneyIdiom {
 /// words are looked up once, and patterns are matched by comparing ids.
 pub struct Calques {
     ids: WordMap<u32>,
-    /// The calques starting with each word, by word id.
-    by_first_word: FxHashMap<u32, Vec<usize>>,
+    /// The calques starting with each word, indexed by word id.
+    by_first_word: Vec<Vec<usize>>,
     starting_with_number: Vec<usize>,
     calques: Vec<Calque>,
     /// Money idioms by the id of their verb.
@@ -100,7 +100,7 @@ impl Calques {
     pub fn from_lists(calques_tsv: &str, idioms_tsv: &str) -> Self {
         let mut calques = Vec::new();
         let mut ids = WordMap::with_capacity(256, 4096);
-        let mut by_first_word: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+        let mut by_first_word: Vec<Vec<usize>> = Vec::new();
         let mut starting_with_number = Vec::new();
         // Comment lines have no tabs; a pattern may itself start with "#" (a number slot).
         for cols in data_lines(calques_tsv) {
@@ -110,7 +110,10 @@ impl Calques {
                 Slot::Number => starting_with_number.push(index),
                 Slot::Words(words) => {
                     for &w in words {
-                        by_first_word.entry(w).or_default().push(index);
+                        if by_first_word.len() <= w as usize {
+                            by_first_word.resize_with(w as usize + 1, Vec::new);
+                        }
+                        by_first_word[w as usize].push(index);
                     }
                 }
             }
@@ -198,7 +201,7 @@ impl Detector for Calques {
         for (i, t) in tokens.iter().enumerate() {
             let candidates: &[usize] = match t.kind {
                 TokenKind::Word if ids[i] == 0 => &[],
-                TokenKind::Word => self.by_first_word.get(&ids[i]).map_or(&[], Vec::as_slice),
+                TokenKind::Word => self.by_first_word.get(ids[i] as usize).map_or(&[], Vec::as_slice),
                 TokenKind::Number => &self.starting_with_number,
                 TokenKind::Punct => &[],
             };
@@ -275,6 +278,6 @@ mod tests {
         let c = Calques::default();
         assert!(c.calques.len() > 40);
         assert!(!c.starting_with_number.is_empty());
-        assert!(c.ids.get(b"#").is_none_or(|id| !c.by_first_word.contains_key(&id)));
+        assert!(c.ids.get(b"#").is_none_or(|id| c.by_first_word.get(id as usize).is_none_or(Vec::is_empty)));
     }
 }
