@@ -10,6 +10,7 @@ use crate::document::{Document, TokenKind};
 use crate::fluency::{default_model, Collocations, FluencyModel};
 use crate::profile::ProfileTable;
 use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
 
 /// Function words whose rates profile a sentence. MT and translationese use them at other rates than
@@ -134,13 +135,16 @@ impl FeatureExtractor {
         let (mut capitalised, mut numbers, mut function, mut long, mut contractions) = (0, 0, 0, 0, 0);
         let (mut commas, mut quotes, mut parens) = (0, 0, 0);
         let mut profile = [0u32; PROFILE_WORDS.len()];
-        let mut distinct: Vec<&str> = Vec::with_capacity(sentence.tokens.len());
+        // The distinct words are counted by sorting (hash, word) pairs: integer comparisons, and words
+        // compared only when their hashes are equal, so the count is exact.
+        let mut distinct: Vec<(u64, &str)> = Vec::with_capacity(sentence.tokens.len());
         for (k, t) in sentence.tokens.iter().enumerate() {
             match t.kind {
                 TokenKind::Word => {
                     let lower = doc.low(t);
+                    let chars = lower.chars().count();
                     words += 1;
-                    letters += lower.chars().count();
+                    letters += chars;
                     if k > 0 && doc.tok(t).chars().next().is_some_and(char::is_uppercase) {
                         capitalised += 1;
                     }
@@ -151,13 +155,15 @@ impl FeatureExtractor {
                     if let Some(p) = profile_index {
                         profile[p] += 1;
                     }
-                    if lower.chars().count() >= 9 {
+                    if chars >= 9 {
                         long += 1;
                     }
-                    if lower.contains(['\'', '’']) && !lower.ends_with("'s") && !lower.ends_with("’s") {
+                    // ('’' is E2 80 99: most words have neither byte and need no search)
+                    let apostrophe = lower.bytes().any(|b| b == b'\'' || b == 0xe2) && lower.contains(['\'', '’']);
+                    if apostrophe && !lower.ends_with("'s") && !lower.ends_with("’s") {
                         contractions += 1;
                     }
-                    distinct.push(lower);
+                    distinct.push((rustc_hash::FxBuildHasher.hash_one(lower), lower));
                 }
                 TokenKind::Number => numbers += 1,
                 TokenKind::Punct => match doc.tok(t) {
@@ -169,7 +175,7 @@ impl FeatureExtractor {
             }
         }
         distinct.sort_unstable();
-        distinct.dedup();
+        distinct.dedup_by(|a, b| a.1 == b.1);
         let w = words.max(1) as f32;
         v.extend([
             (words as f32 + 1.0).ln(),

@@ -107,6 +107,22 @@ impl<V: Copy + Default> WordMap<V> {
         (s.tag != 0).then_some(s.value)
     }
 
+    /// The value of `word`, to change, inserted with the default value when it is not in the map.
+    pub fn get_or_insert_default(&mut self, word: &[u8]) -> &mut V {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        let h = hash(word);
+        let i = self.find(word, h);
+        if self.slots[i].tag == 0 {
+            let start = u32::try_from(self.arena.len()).expect("word arena below 4 GiB");
+            self.arena.extend_from_slice(word);
+            self.slots[i] = Slot { tag: tag(h), start, len: word.len() as u32, value: V::default() };
+            self.len += 1;
+        }
+        &mut self.slots[i].value
+    }
+
     /// The value of `word`, to change, if it is in the map.
     pub fn get_mut(&mut self, word: &[u8]) -> Option<&mut V> {
         if self.slots.is_empty() {
@@ -137,6 +153,10 @@ mod tests {
             reference.insert(w.clone(), i as u32);
         }
         m.insert(b"", 7);
+        *m.get_or_insert_default(b"w1") += 1;
+        *reference.get_mut("w1").unwrap() += 1;
+        *m.get_or_insert_default(b"new") += 3;
+        reference.insert("new".to_string(), 3);
         reference.insert(String::new(), 7);
         assert_eq!(m.len(), reference.len());
         for (w, v) in &reference {

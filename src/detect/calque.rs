@@ -9,12 +9,14 @@
 
 use super::{Detector, Family, Finding};
 use crate::document::{Document, Token, TokenKind};
+use crate::wordmap::WordMap;
 use rustc_hash::FxHashMap;
 
 /// One element of a calque pattern.
 #[derive(Debug, Clone)]
 enum Slot {
-    Words(Vec<String>),
+    /// Any of these words (by id in [`Calques::ids`]).
+    Words(Vec<u32>),
     Number,
 }
 
@@ -34,11 +36,17 @@ struct MoneyIdiom {
 }
 
 /// The calque and idiom lists, indexed by first word.
+///
+/// Every word the patterns and idiom verbs name has an id (from 1; 0 is any other word): a sentence's
+/// words are looked up once, and patterns are matched by comparing ids.
 pub struct Calques {
-    by_first_word: FxHashMap<String, Vec<usize>>,
+    ids: WordMap<u32>,
+    /// The calques starting with each word, indexed by word id.
+    by_first_word: Vec<Vec<usize>>,
     starting_with_number: Vec<usize>,
     calques: Vec<Calque>,
-    idioms: FxHashMap<String, MoneyIdiom>,
+    /// Money idioms by the id of their verb.
+    idioms: FxHashMap<u32, MoneyIdiom>,
 }
 
 const MONEY_WORDS: &[&str] = &[
@@ -47,7 +55,17 @@ const MONEY_WORDS: &[&str] = &[
     "compensation", "damages", "salary", "wages", "premium", "premiums", "price", "prices", "cost", "costs",
 ];
 
-fn parse_slots(pattern: &str) -> Vec<Slot> {
+/// The id of `word`, given it a new one when it has none.
+fn intern(ids: &mut WordMap<u32>, word: &str) -> u32 {
+    let next = ids.len() as u32 + 1;
+    let id = ids.get_or_insert_default(word.as_bytes());
+    if *id == 0 {
+        *id = next;
+    }
+    *id
+}
+
+fn parse_slots(pattern: &str, ids: &mut WordMap<u32>) -> Vec<Slot> {
     pattern
         .split_whitespace()
         .map(|w| {
@@ -57,10 +75,10 @@ fn parse_slots(pattern: &str) -> Vec<Slot> {
                 if inner == "#" {
                     Slot::Number
                 } else {
-                    Slot::Words(inner.split(',').map(str::to_string).collect())
+                    Slot::Words(inner.split(',').map(|w| intern(ids, w)).collect())
                 }
             } else {
-                Slot::Words(vec![w.to_string()])
+                Slot::Words(vec![intern(ids, w)])
             }
         })
         .collect()
@@ -81,17 +99,21 @@ impl Calques {
     /// Builds the detector from a calque list and an idiom list in the formats of `lists/`.
     pub fn from_lists(calques_tsv: &str, idioms_tsv: &str) -> Self {
         let mut calques = Vec::new();
-        let mut by_first_word: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut ids = WordMap::with_capacity(256, 4096);
+        let mut by_first_word: Vec<Vec<usize>> = Vec::new();
         let mut starting_with_number = Vec::new();
         // Comment lines have no tabs; a pattern may itself start with "#" (a number slot).
         for cols in data_lines(calques_tsv) {
-            let slots = parse_slots(cols[0]);
+            let slots = parse_slots(cols[0], &mut ids);
             let index = calques.len();
             match &slots[0] {
                 Slot::Number => starting_with_number.push(index),
                 Slot::Words(words) => {
-                    for w in words {
-                        by_first_word.entry(w.clone()).or_default().push(index);
+                    for &w in words {
+                        if by_first_word.len() <= w as usize {
+                            by_first_word.resize_with(w as usize + 1, Vec::new);
+                        }
+                        by_first_word[w as usize].push(index);
                     }
                 }
             }
@@ -103,36 +125,40 @@ impl Calques {
         let mut idioms = FxHashMap::default();
         for cols in data_lines(idioms_tsv) {
             for verb in cols[0].split(',') {
-                idioms.insert(verb.to_string(), MoneyIdiom { particle: cols[1].to_string(), meaning: cols[2].to_string() });
+                idioms.insert(intern(&mut ids, verb), MoneyIdiom { particle: cols[1].to_string(), meaning: cols[2].to_string() });
             }
         }
-        Calques { by_first_word, starting_with_number, calques, idioms }
+        Calques { ids, by_first_word, starting_with_number, calques, idioms }
+    }
+
+    /// The ids of the words of `tokens` (0 for other words and for numbers and punctuation).
+    fn word_ids(&self, doc: &Document, tokens: &[Token]) -> Vec<u32> {
+        let ids = &self.ids;
+        tokens.iter().map(|t| if t.kind == TokenKind::Word { ids.get(doc.low(t).as_bytes()).unwrap_or(0) } else { 0 }).collect()
     }
 
     /// Token index just past a match of `calque` starting at `start`, if it matches.
-    fn matches(&self, doc: &Document, tokens: &[Token], start: usize, calque: &Calque) -> Option<usize> {
-        let excused = start > 0 && calque.not_after.iter().any(|w| w == doc.low(&tokens[start - 1]));
-        if excused {
-            return None;
-        }
+    fn matches(&self, doc: &Document, tokens: &[Token], ids: &[u32], start: usize, calque: &Calque) -> Option<usize> {
         let mut i = start;
         for slot in &calque.slots {
             // Calques never span sentence punctuation: skip nothing, compare token by token.
             let t = tokens.get(i)?;
             let ok = match slot {
                 Slot::Number => t.kind == TokenKind::Number,
-                Slot::Words(words) => t.kind == TokenKind::Word && words.iter().any(|w| w == doc.low(t)),
+                // Only words have an id other than 0, and every listed word has one.
+                Slot::Words(words) => ids[i] != 0 && words.contains(&ids[i]),
             };
             if !ok {
                 return None;
             }
             i += 1;
         }
-        Some(i)
+        let excused = start > 0 && calque.not_after.iter().any(|w| w == doc.low(&tokens[start - 1]));
+        (!excused).then_some(i)
     }
 
-    fn money_idiom(&self, doc: &Document, tokens: &[Token], i: usize, out: &mut Vec<Finding>) {
-        let Some(idiom) = self.idioms.get(doc.low(&tokens[i])) else { return };
+    fn money_idiom(&self, doc: &Document, tokens: &[Token], ids: &[u32], i: usize, out: &mut Vec<Finding>) {
+        let Some(idiom) = self.idioms.get(&ids[i]) else { return };
         let Some(particle) = tokens.get(i + 1).filter(|t| doc.low(t) == idiom.particle) else { return };
         // The object: the next few words up to a punctuation mark.
         let object: Vec<&Token> = tokens[i + 2..].iter().take_while(|t| t.kind != TokenKind::Punct).take(4).collect();
@@ -171,15 +197,17 @@ impl Detector for Calques {
 
     fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
         let tokens = &doc.sentences[index].tokens;
+        let ids = self.word_ids(doc, tokens);
         for (i, t) in tokens.iter().enumerate() {
             let candidates: &[usize] = match t.kind {
-                TokenKind::Word => self.by_first_word.get(doc.low(t)).map_or(&[], Vec::as_slice),
+                TokenKind::Word if ids[i] == 0 => &[],
+                TokenKind::Word => self.by_first_word.get(ids[i] as usize).map_or(&[], Vec::as_slice),
                 TokenKind::Number => &self.starting_with_number,
                 TokenKind::Punct => &[],
             };
             for &c in candidates {
                 let calque = &self.calques[c];
-                if let Some(end) = self.matches(doc, tokens, i, calque) {
+                if let Some(end) = self.matches(doc, tokens, &ids, i, calque) {
                     let span_end = tokens[end - 1].span.end;
                     let phrase = &doc.text[t.span.start..span_end];
                     out.push(Finding::new(
@@ -192,8 +220,8 @@ impl Detector for Calques {
                     break;
                 }
             }
-            if t.kind == TokenKind::Word {
-                self.money_idiom(doc, tokens, i, out);
+            if ids[i] != 0 {
+                self.money_idiom(doc, tokens, &ids, i, out);
             }
         }
     }
@@ -250,6 +278,6 @@ mod tests {
         let c = Calques::default();
         assert!(c.calques.len() > 40);
         assert!(!c.starting_with_number.is_empty());
-        assert!(!c.by_first_word.contains_key("#"));
+        assert!(c.ids.get(b"#").is_none_or(|id| c.by_first_word.get(id as usize).is_none_or(Vec::is_empty)));
     }
 }

@@ -68,11 +68,14 @@ impl Detector for ForeignWords {
                 continue;
             }
             words += 1;
-            let original = doc.tok(t);
-            let lower = doc.low(t);
             if t.zipf < 1.0 {
                 not_english += 1;
             }
+            if t.zipf >= self.max_english_zipf {
+                continue; // English (what `is_foreign` checks first, and the cheapest test)
+            }
+            let original = doc.tok(t);
+            let lower = doc.low(t);
             let capitalised = original.chars().next().is_some_and(char::is_uppercase);
             let all_caps = original.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
             if (capitalised && Some(i) != first_word) || (all_caps && original.len() > 1) || quoted(doc, tokens, i) {

@@ -3,6 +3,7 @@
 //! "most"), a sentence without its subject ("Said that the talks...", Spanish pro-drop), and word pairs
 //! that no English sentence contains ("called or Fancy Bear", "the of").
 
+use super::classes::{Builder, Classes};
 use super::{Detector, Family, Finding};
 use crate::document::{Document, TokenKind};
 
@@ -32,6 +33,15 @@ const IMPOSSIBLE_PAIRS: &[(&str, &str)] = &[
     ("the", "are"), ("the", "were"), ("a", "of"), ("an", "of"),
 ];
 
+/// Registers the lists as word classes.
+pub(super) fn register(b: &mut Builder) {
+    b.add(PREPOSITIONS_TAKING_GERUNDS.iter().copied(), Classes::PREPOSITION_TAKING_GERUND);
+    b.add(BASE_VERBS.iter().copied(), Classes::BASE_VERB);
+    b.add(SUBJECTLESS_OPENERS.iter().copied(), Classes::SUBJECTLESS_OPENER);
+    b.add(IMPOSSIBLE_PAIRS.iter().map(|p| p.0), Classes::PAIR_FIRST);
+    b.add(IMPOSSIBLE_PAIRS.iter().map(|p| p.1), Classes::PAIR_SECOND);
+}
+
 fn superlative(word: &str) -> bool {
     (word.len() > 4 && word.ends_with("est")) || IRREGULAR_SUPERLATIVES.contains(&word)
 }
@@ -55,13 +65,16 @@ impl Detector for Grammar {
         let words: Vec<_> = tokens.iter().filter(|t| t.kind == TokenKind::Word).collect();
         for (k, w) in words.iter().enumerate() {
             let lower = doc.low(w);
+            // The word classes say whether a rule may apply; only then are the words compared.
             let next = words.get(k + 1).filter(|n| {
+                let infinitive = w.classes.has(Classes::PREPOSITION_TAKING_GERUND) && n.classes.has(Classes::BASE_VERB);
+                let pair = w.classes.has(Classes::PAIR_FIRST) && n.classes.has(Classes::PAIR_SECOND);
                 // adjacent: nothing but whitespace between the two words
-                doc.text[w.span.end..n.span.start].trim().is_empty()
+                (infinitive || pair) && doc.text[w.span.end..n.span.start].trim().is_empty()
             });
             if let Some(n) = next {
                 let nl = doc.low(n);
-                if PREPOSITIONS_TAKING_GERUNDS.contains(&lower) && BASE_VERBS.contains(&nl) {
+                if w.classes.has(Classes::PREPOSITION_TAKING_GERUND) && n.classes.has(Classes::BASE_VERB) {
                     out.push(Finding::new(
                         Family::Grammar,
                         "preposition-infinitive",
@@ -71,8 +84,7 @@ impl Detector for Grammar {
                     ));
                 }
                 // "the A 8" names a road: the second word must be lowercase as written.
-                let second_lowercase = doc.tok(n).chars().all(|c| !c.is_uppercase());
-                if IMPOSSIBLE_PAIRS.contains(&(lower, nl)) && second_lowercase {
+                if IMPOSSIBLE_PAIRS.contains(&(lower, nl)) && doc.tok(n).chars().all(|c| !c.is_uppercase()) {
                     out.push(Finding::new(
                         Family::Grammar,
                         "impossible-word-pair",
@@ -101,9 +113,9 @@ impl Detector for Grammar {
         // "Said that ..." / "Is expected that ...": a sentence with no subject.
         if let (Some(first), Some(second)) = (tokens.first(), words.get(1)) {
             let fl = doc.low(first);
-            let is_question = doc.slice(sentence.span).trim_end().ends_with('?');
+            let is_question = || doc.slice(sentence.span).trim_end().ends_with('?');
             let capitalised = doc.tok(first).chars().next().is_some_and(char::is_uppercase);
-            if first.kind == TokenKind::Word && capitalised && !is_question && SUBJECTLESS_OPENERS.contains(&fl) {
+            if first.kind == TokenKind::Word && first.classes.has(Classes::SUBJECTLESS_OPENER) && capitalised && !is_question() {
                 let sl = doc.low(second);
                 let reporting = matches!(fl, "said" | "added" | "explained" | "indicated" | "assured" | "affirmed" | "stressed" | "insisted" | "considered" | "recalled");
                 let dropped = if reporting { sl == "that" } else { matches!(sl, "that" | "expected" | "believed" | "estimated" | "necessary" | "important" | "known" | "also") };

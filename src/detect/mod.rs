@@ -10,6 +10,7 @@ use crate::document::Document;
 use serde::Serialize;
 
 pub mod calque;
+pub mod classes;
 pub mod foreign_word;
 pub mod grammar;
 pub mod pronoun;
@@ -62,7 +63,12 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(family: Family, rule: &str, start: usize, end: usize, message: impl Into<String>) -> Self {
-        Finding { rule: format!("{}/{}", family.name(), rule), family, start, end, message: message.into() }
+        let family_name = family.name();
+        let mut name = String::with_capacity(family_name.len() + 1 + rule.len());
+        name.push_str(family_name);
+        name.push('/');
+        name.push_str(rule);
+        Finding { rule: name, family, start, end, message: message.into() }
     }
 }
 

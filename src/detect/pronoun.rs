@@ -8,45 +8,56 @@
 //! pronoun's gender. "she"/"her" must also have no female person anywhere earlier in the document. A
 //! sentence with nothing before it (an isolated sentence) is never flagged: there is nothing to judge.
 
+use super::classes::{self, Builder, Classes};
 use super::{Detector, Family, Finding};
 use crate::document::{Document, Token, TokenKind};
-use rustc_hash::FxHashSet;
-use std::sync::OnceLock;
 
 pub struct PronounCarryOver;
 
-struct Gazetteer {
-    places: FxHashSet<&'static str>,
-    organisations: FxHashSet<&'static str>,
-    female: FxHashSet<&'static str>,
-    male: FxHashSet<&'static str>,
-    person: FxHashSet<&'static str>,
-}
-
+/// The words of a list: whitespace-separated, on lines that are not comments (`#`) or section headers.
+/// The lists are ASCII (a test checks it), so ASCII whitespace is all the whitespace there is. One pass
+/// over the bytes: this runs at start-up, on 20,000 words.
 fn words(list: &'static str) -> impl Iterator<Item = &'static str> {
-    list.lines().filter(|l| !l.starts_with('#') && !l.starts_with('[')).flat_map(str::split_whitespace)
+    let bytes = list.as_bytes();
+    let (mut pos, mut line_start) = (0, true);
+    std::iter::from_fn(move || loop {
+        let &b = bytes.get(pos)?;
+        if line_start && (b == b'#' || b == b'[') {
+            pos += bytes[pos..].iter().position(|&c| c == b'\n').unwrap_or(bytes.len() - pos);
+            line_start = false;
+        } else if b.is_ascii_whitespace() {
+            line_start = b == b'\n';
+            pos += 1;
+        } else {
+            let start = pos;
+            pos += bytes[pos..].iter().position(u8::is_ascii_whitespace).unwrap_or(bytes.len() - pos);
+            line_start = false;
+            return Some(&list[start..pos]);
+        }
+    })
 }
 
-fn section(list: &'static str, name: &str) -> FxHashSet<&'static str> {
+fn section(list: &'static str, name: &str) -> impl Iterator<Item = &'static str> {
     let header = format!("\n[{name}]\n");
     let start = list.find(&header).map(|i| i + header.len()).unwrap_or(list.len());
     let rest = &list[start..];
     let end = rest.find("\n[").unwrap_or(rest.len());
-    words(&rest[..end]).collect()
+    words(&rest[..end])
 }
 
-fn gazetteer() -> &'static Gazetteer {
-    static G: OnceLock<Gazetteer> = OnceLock::new();
-    G.get_or_init(|| {
-        let people = include_str!("lists/people.txt");
-        Gazetteer {
-            places: words(include_str!("lists/places.txt")).collect(),
-            organisations: words(include_str!("lists/organisations.txt")).collect(),
-            female: section(people, "female"),
-            male: section(people, "male"),
-            person: section(people, "person").into_iter().chain(words(include_str!("lists/person_nouns.txt"))).collect(),
-        }
-    })
+/// Registers the gazetteer (places, organisations, female, male and other person words), the pronouns
+/// and the speech verbs as word classes.
+pub(super) fn register(b: &mut Builder) {
+    let people = include_str!("lists/people.txt");
+    b.add(words(include_str!("lists/places.txt")), Classes::PLACE);
+    b.add(words(include_str!("lists/organisations.txt")), Classes::ORGANISATION);
+    b.add(section(people, "female"), Classes::FEMALE);
+    b.add(section(people, "male"), Classes::MALE);
+    b.add(section(people, "person"), Classes::PERSON);
+    b.add(words(include_str!("lists/person_nouns.txt")), Classes::PERSON);
+    b.add(["she", "her", "hers", "herself"], Classes::FEMALE_PRONOUN);
+    b.add(["he", "him", "his", "himself"], Classes::MALE_PRONOUN);
+    b.add(SPEECH_VERBS.iter().copied(), Classes::SPEECH_VERB);
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -55,11 +66,30 @@ enum Gender {
     Male,
 }
 
-fn pronoun_gender(lower: &str) -> Option<Gender> {
-    match lower {
-        "she" | "her" | "hers" | "herself" => Some(Gender::Female),
-        "he" | "him" | "his" | "himself" => Some(Gender::Male),
-        _ => None,
+impl Gender {
+    /// The class of the words that name a person of this gender.
+    fn words(self) -> Classes {
+        match self {
+            Gender::Female => Classes::FEMALE,
+            Gender::Male => Classes::MALE,
+        }
+    }
+
+    fn other(self) -> Gender {
+        match self {
+            Gender::Female => Gender::Male,
+            Gender::Male => Gender::Female,
+        }
+    }
+}
+
+fn pronoun_gender(t: &Token) -> Option<Gender> {
+    if t.classes.has(Classes::FEMALE_PRONOUN) {
+        Some(Gender::Female)
+    } else if t.classes.has(Classes::MALE_PRONOUN) {
+        Some(Gender::Male)
+    } else {
+        None
     }
 }
 
@@ -75,45 +105,46 @@ struct View<'d> {
 const SPEECH_VERBS: &[&str] = &["said", "says", "told", "added", "stated", "announced", "insisted", "argued", "wrote"];
 
 /// Whether token `i` is followed by a speech verb ("Trump said", "he said"): the word is a speaker.
-fn followed_by_speech_verb(doc: &Document, tokens: &[Token], i: usize) -> bool {
-    tokens.get(i + 1).is_some_and(|n| SPEECH_VERBS.contains(&doc.low(n)))
+fn followed_by_speech_verb(tokens: &[Token], i: usize) -> bool {
+    tokens.get(i + 1).is_some_and(|n| n.classes.has(Classes::SPEECH_VERB))
 }
 
 fn is_acronym(word: &str) -> bool {
     (2..=6).contains(&word.len()) && word.chars().all(|c| c.is_ascii_uppercase())
 }
 
-/// Updates `view` with token `i` of `tokens` (a sentence whose first word is at `first_word`).
-fn observe<'d>(doc: &'d Document, tokens: &[Token], i: usize, first_word: Option<usize>, gender: Gender, view: &mut View<'d>) {
-    let g = gazetteer();
+/// Updates the views of both genders (`views[0]` female, `views[1]` male) with token `i` of `tokens` (a
+/// sentence whose first word is at `first_word`).
+fn observe<'d>(doc: &'d Document, tokens: &[Token], i: usize, first_word: Option<usize>, views: &mut [View<'d>; 2]) {
     let t = &tokens[i];
     if t.kind != TokenKind::Word {
         return;
     }
     let original = doc.tok(t);
-    let lower = doc.low(t);
-    let last_part = lower.rsplit(['-', '\'', '’']).next().unwrap_or(lower);
-    let capitalised = original.chars().next().is_some_and(char::is_uppercase);
-    let same_gender = match gender {
-        Gender::Female => g.female.contains(lower),
-        Gender::Male => g.male.contains(lower),
+    let c = t.classes;
+    // The part after the last hyphen or apostrophe ("director-general" -> "general"): usually the word.
+    let last = if doc.low(t).bytes().any(|b| matches!(b, b'-' | b'\'' | 0xe2)) {
+        let lower = doc.low(t);
+        classes::of(lower.rsplit(['-', '\'', '’']).next().unwrap_or(lower))
+    } else {
+        c
     };
-    if same_gender || g.person.contains(lower) || g.person.contains(last_part) {
-        view.person = true;
-    } else if g.places.contains(lower) || g.organisations.contains(lower) || g.organisations.contains(last_part) {
-        view.non_person.get_or_insert(original);
-    } else if is_acronym(original) {
-        view.non_person.get_or_insert(original); // AFP, EMA, NATO: agencies and bodies
-    } else if capitalised {
-        // A capitalised word that opens the sentence and is a common English word is not taken for a
-        // name, unless a speech verb follows it ("Trump said").
-        let common_opener = Some(i) == first_word && t.zipf >= 4.0 && !followed_by_speech_verb(doc, tokens, i);
-        let other_gender = match gender {
-            Gender::Female => g.male.contains(lower),
-            Gender::Male => g.female.contains(lower),
-        };
-        if !common_opener && !other_gender {
-            view.person = true; // an unknown name may be a person's
+    let person = c.has(Classes::PERSON) || last.has(Classes::PERSON);
+    let thing = c.has(Classes::PLACE | Classes::ORGANISATION) || last.has(Classes::ORGANISATION);
+    let capitalised = original.chars().next().is_some_and(char::is_uppercase);
+    let acronym = !person && !thing && is_acronym(original);
+    for (view, gender) in views.iter_mut().zip([Gender::Female, Gender::Male]) {
+        if person || c.has(gender.words()) {
+            view.person = true;
+        } else if thing || acronym {
+            view.non_person.get_or_insert(original); // acronyms: AFP, EMA, NATO: agencies and bodies
+        } else if capitalised {
+            // A capitalised word that opens the sentence and is a common English word is not taken for a
+            // name, unless a speech verb follows it ("Trump said").
+            let common_opener = Some(i) == first_word && t.zipf >= 4.0 && !followed_by_speech_verb(tokens, i);
+            if !common_opener && !c.has(gender.other().words()) {
+                view.person = true; // an unknown name may be a person's
+            }
         }
     }
 }
@@ -123,9 +154,8 @@ fn first_word(tokens: &[Token]) -> Option<usize> {
 }
 
 /// A word that names a female person (not a pronoun).
-fn female_cue(doc: &Document, t: &Token) -> bool {
-    let lower = doc.low(t);
-    pronoun_gender(lower).is_none() && gazetteer().female.contains(lower)
+fn female_cue(t: &Token) -> bool {
+    t.classes.has(Classes::FEMALE) && !t.classes.has(Classes::FEMALE_PRONOUN | Classes::MALE_PRONOUN)
 }
 
 /// How far back (in tokens) a female person is looked for before a "she"/"her". Bounded so that the
@@ -138,7 +168,7 @@ fn female_person_before_sentence(doc: &Document, index: usize) -> bool {
         .rev()
         .flat_map(|s| s.tokens.iter().rev())
         .take(FEMALE_LOOKBACK_TOKENS)
-        .any(|t| female_cue(doc, t))
+        .any(female_cue)
 }
 
 impl Detector for PronounCarryOver {
@@ -152,33 +182,29 @@ impl Detector for PronounCarryOver {
 
     fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
         let tokens = &doc.sentences[index].tokens;
-        let is_pronoun = |t: &Token| t.kind == TokenKind::Word && pronoun_gender(doc.low(t)).is_some();
-        if !tokens.iter().any(is_pronoun) {
+        if !tokens.iter().any(|t| pronoun_gender(t).is_some()) {
             return;
         }
         // What a reader has in view, for each gender, built up token by token (one pass, however many
         // pronouns): the previous sentence, then the current one up to the pronoun.
         let mut views = [View::default(), View::default()];
-        let genders = [Gender::Female, Gender::Male];
         if index > 0 {
             let prev = &doc.sentences[index - 1].tokens;
             let fw = first_word(prev);
             for i in 0..prev.len() {
-                for (view, gender) in views.iter_mut().zip(genders) {
-                    observe(doc, prev, i, fw, gender, view);
-                }
+                observe(doc, prev, i, fw, &mut views);
             }
         }
         let fw = first_word(tokens);
         let mut female_earlier: Option<bool> = None;
         let mut female_in_sentence = false;
         for (j, t) in tokens.iter().enumerate() {
-            if let Some(gender) = (t.kind == TokenKind::Word).then(|| pronoun_gender(doc.low(t))).flatten() {
+            if let Some(gender) = pronoun_gender(t) {
                 let view = &views[if gender == Gender::Female { 0 } else { 1 }];
                 let female_named = gender == Gender::Female
                     && (female_in_sentence || *female_earlier.get_or_insert_with(|| female_person_before_sentence(doc, index)));
                 // "..., he said": a speaker is a person, usually named earlier than the reader's view reaches.
-                let speaker = followed_by_speech_verb(doc, tokens, j);
+                let speaker = followed_by_speech_verb(tokens, j);
                 if let (Some(antecedent), false, false, false) = (view.non_person, view.person, female_named, speaker) {
                     let pronoun = doc.tok(t);
                     out.push(Finding::new(
@@ -192,10 +218,8 @@ impl Detector for PronounCarryOver {
                     ));
                 }
             }
-            for (view, gender) in views.iter_mut().zip(genders) {
-                observe(doc, tokens, j, fw, gender, view);
-            }
-            female_in_sentence |= female_cue(doc, t);
+            observe(doc, tokens, j, fw, &mut views);
+            female_in_sentence |= female_cue(t);
         }
     }
 }
@@ -251,6 +275,18 @@ mod tests {
         let text = format!("Pyongyang has denied it. {}him.", "him and ".repeat(100_000));
         let found = flags(&text);
         assert_eq!(found, vec![("pronoun/gendered-pronoun-for-thing".to_string(), "him".to_string())]);
+    }
+
+    #[test]
+    fn lists_are_ascii_and_read_line_by_line() {
+        let lists = [include_str!("lists/places.txt"), include_str!("lists/organisations.txt"), include_str!("lists/people.txt"), include_str!("lists/person_nouns.txt")];
+        let by_lines = |list: &'static str| -> Vec<&'static str> {
+            list.lines().filter(|l| !l.starts_with('#') && !l.starts_with('[')).flat_map(str::split_whitespace).collect()
+        };
+        for list in lists.into_iter().chain(["", "a", "#x\n[y]\n z #w\r\n\n\t[v\n#\nu  t\n"]) {
+            assert!(list.is_ascii());
+            assert_eq!(words(list).collect::<Vec<_>>(), by_lines(list));
+        }
     }
 
     #[test]

@@ -23,6 +23,12 @@ fn stem(word: &str) -> &str {
     word.strip_suffix("ies").or_else(|| word.strip_suffix('s')).unwrap_or(word)
 }
 
+/// `a == b`, testing length and first byte before comparing the rest: most word pairs differ there.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
 impl Detector for Repetition {
     fn family(&self) -> Family {
         Family::Repetition
@@ -33,14 +39,16 @@ impl Detector for Repetition {
     }
 
     fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
-        let words: Vec<_> = doc.words(index).map(|(t, _)| t).collect();
+        // Each word with its lowercase form and stem, found once.
+        let words: Vec<(&crate::document::Token, &str, &str)> = doc.words(index).map(|(t, _)| (t, doc.low(t), stem(doc.low(t)))).collect();
         let mut reported_up_to = 0;
-        for (k, w) in words.iter().enumerate() {
-            let lower = doc.low(w);
-            if let Some(n) = words.get(k + 1) {
-                let adjacent = doc.text[w.span.end..n.span.start].trim().is_empty();
-                let second_lower = doc.tok(n).chars().next().is_some_and(char::is_lowercase);
-                if adjacent && second_lower && doc.low(n) == lower && !DOUBLING_ALLOWED.contains(&lower) {
+        for (k, &(w, lower, s)) in words.iter().enumerate() {
+            if let Some(&(n, next_lower, _)) = words.get(k + 1) {
+                // The cheapest test first: most neighbours differ.
+                let same = same(next_lower, lower);
+                let adjacent = || doc.text[w.span.end..n.span.start].trim().is_empty();
+                let second_lower = || doc.tok(n).chars().next().is_some_and(char::is_lowercase);
+                if same && second_lower() && adjacent() && !DOUBLING_ALLOWED.contains(&lower) {
                     out.push(Finding::new(
                         Family::Repetition,
                         "stutter",
@@ -59,13 +67,12 @@ impl Detector for Repetition {
             if !content || w.span.start < reported_up_to {
                 continue;
             }
-            let s = stem(lower);
             for gap in 2..=WINDOW {
-                let Some(other) = words.get(k + gap) else { break };
-                if stem(doc.low(other)) != s {
+                let Some(&(other, _, other_stem)) = words.get(k + gap) else { break };
+                if !same(other_stem, s) {
                     continue;
                 }
-                if gap == 2 && IDIOM_LINKS.contains(&doc.low(words[k + 1])) {
+                if gap == 2 && IDIOM_LINKS.contains(&words[k + 1].1) {
                     break;
                 }
                 // Only within one phrase: no punctuation between the copies.

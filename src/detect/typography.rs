@@ -38,6 +38,10 @@ fn finding(rule: &str, start: usize, end: usize, message: &str) -> Finding {
 fn currency_and_percent(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>) {
     for pair in tokens.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
+        // Every rule needs a number and a spaced sign after or before it.
+        if !b.space_before || (a.kind != TokenKind::Number && b.kind != TokenKind::Number) {
+            continue;
+        }
         let (ta, tb) = (doc.tok(a), doc.tok(b));
         if CURRENCY.contains(&ta) && b.kind == TokenKind::Number && b.space_before {
             out.push(finding(
@@ -89,6 +93,10 @@ fn doubled_punctuation(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>)
     let dot = |j: usize| tokens.get(j).is_some_and(|c| doc.tok(c) == ".");
     for (i, pair) in tokens.windows(2).enumerate() {
         let (a, b) = (&pair[0], &pair[1]);
+        // Both rules end at a punctuation mark.
+        if b.kind != TokenKind::Punct {
+            continue;
+        }
         let (ta, tb) = (doc.tok(a), doc.tok(b));
         let stop = |s: &str| matches!(s, "." | "," | ";" | ":");
         if stop(ta) && stop(tb) && (ta == "." || tb == ".") {
@@ -124,6 +132,10 @@ fn is_close_quote(s: &str) -> bool {
 fn quote_marks(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>) {
     let mut open = false;
     for (i, t) in tokens.iter().enumerate() {
+        // Quote marks are punctuation.
+        if t.kind != TokenKind::Punct {
+            continue;
+        }
         let s = doc.tok(t);
         if matches!(s, "«" | "»") {
             out.push(finding("guillemets", t.span.start, t.span.end, "guillemets are not used as quote marks in English"));

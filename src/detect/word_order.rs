@@ -5,6 +5,7 @@
 //! Romance languages put most adjectives after the noun and allow verb-subject order; English does
 //! neither. Each rule is a short token pattern chosen to be almost never grammatical in English.
 
+use super::classes::{Builder, Classes};
 use super::{Detector, Family, Finding};
 use crate::document::{Document, Token, TokenKind};
 
@@ -23,6 +24,12 @@ const REPORTING_VERBS: &[&str] = &[
     "reported", "indicated", "explained", "said", "announced", "stated", "confirmed", "noted", "pointed", "informed", "declared",
     "assured", "added", "detailed", "specified", "affirmed",
 ];
+
+/// Registers the lists as word classes.
+pub(super) fn register(b: &mut Builder) {
+    b.add(PREDICATIVE_BEFORE.iter().copied(), Classes::PREDICATIVE_BEFORE);
+    b.add(REPORTING_VERBS.iter().copied(), Classes::REPORTING_VERB);
+}
 
 fn is_participial_adjective(lower: &str) -> bool {
     let Some((head, tail)) = lower.split_once('-') else { return false };
@@ -50,17 +57,21 @@ impl Detector for WordOrder {
         let tokens = &doc.sentences[index].tokens;
         for i in 0..tokens.len() {
             let t = &tokens[i];
+            // Every rule starts at a word (the patterns are letters).
+            if t.kind != TokenKind::Word {
+                continue;
+            }
+            let low = doc.low(t);
             let next = tokens.get(i + 1);
             // "cybercriminals well-trained": a plural noun followed by a hyphenated participle that does
             // not stand as a predicate.
-            if let Some(n) = next.filter(|n| is_participial_adjective(doc.low(n))) {
-                let noun = doc.low(t);
+            if let Some(n) = next.filter(|n| n.kind == TokenKind::Word && is_participial_adjective(doc.low(n))) {
                 let plural_noun = is_plain_lower_word(doc, t)
-                    && noun.len() > 4
-                    && noun.ends_with('s')
-                    && !noun.ends_with("ss")
+                    && low.len() > 4
+                    && low.ends_with('s')
+                    && !low.ends_with("ss")
                     && t.zipf >= 2.0
-                    && !PREDICATIVE_BEFORE.contains(&noun);
+                    && !t.classes.has(Classes::PREDICATIVE_BEFORE);
                 let continues = tokens.get(i + 2).is_none_or(|a| a.kind != TokenKind::Word || doc.low(a) != "by");
                 if plural_noun && continues {
                     out.push(Finding::new(
@@ -73,7 +84,7 @@ impl Detector for WordOrder {
                 }
             }
             // "the giant's systems Pfizer": possessive, plural common noun, then a name.
-            if doc.low(t).ends_with("’s") || doc.low(t).ends_with("'s") {
+            if low.ends_with("’s") || low.ends_with("'s") {
                 if let (Some(noun), Some(name)) = (next, tokens.get(i + 2)) {
                     let noun_text = doc.low(noun);
                     if is_plain_lower_word(doc, noun)
@@ -99,9 +110,9 @@ impl Detector for WordOrder {
                 }
             }
             // "as reported the ministry": reporting verb before its subject.
-            if doc.low(t) == "as" {
+            if low == "as" {
                 if let (Some(v), Some(det)) = (next, tokens.get(i + 2)) {
-                    if REPORTING_VERBS.contains(&doc.low(v)) && matches!(doc.low(det), "the" | "this" | "his" | "her" | "its") {
+                    if v.classes.has(Classes::REPORTING_VERB) && matches!(doc.low(det), "the" | "this" | "his" | "her" | "its") {
                         out.push(Finding::new(
                             Family::WordOrder,
                             "verb-before-subject",
