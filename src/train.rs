@@ -425,6 +425,12 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
     let head_names: Vec<String> = match heads_by {
         None => vec!["mt".to_string()],
         Some(field) => {
+            if let Some(r) = records.iter().find(|r| r.label && !r.fields.get(field).is_some_and(|v| !v.is_null())) {
+                return Err(Error::Training(format!(
+                    "--heads-by {field}: a machine-translated record (group \"{}\") has no field \"{field}\"; every mt record needs one to pick its head",
+                    r.group
+                )));
+            }
             let values: std::collections::BTreeSet<String> = all_fit.iter().filter(|r| r.label).map(|r| stratum(r, Some(field))).collect();
             values.into_iter().collect()
         }

@@ -252,6 +252,15 @@ fn heads_learn_kinds_of_mt_that_differ_from_human_text_in_opposite_directions() 
     assert!(single.iter().any(|(_, auc)| *auc < 0.8), "one head: {single:?}");
     // One head per kind finds both.
     assert!(heads.iter().all(|(_, auc)| *auc > 0.95), "two heads: {heads:?}");
+    // Every machine-translated record must say which head it belongs to.
+    let unlabelled = dir.path().join("unlabelled.jsonl");
+    let mut data = std::fs::read_to_string(&train).unwrap();
+    data.push_str("{\"text\":\"The river, road, price.\",\"label\":\"mt\",\"group\":\"no-kind\"}\n");
+    std::fs::write(&unlabelled, data).unwrap();
+    let out = mtlint(&["train", "--data", unlabelled.to_str().unwrap(), "--heads-by", "kind", "--out", dir.path().join("x.json").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no field \"kind\"") && stderr.contains("no-kind"), "{stderr}");
     // `explain` names the deciding head.
     let out = mtlint(&["explain", "--model", two.to_str().unwrap(), "The road river, people, price, train, office, night price report."]);
     let text = String::from_utf8_lossy(&out.stdout);
