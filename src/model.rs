@@ -17,7 +17,7 @@ use crate::detect::Finding;
 use crate::document::Document;
 use crate::error::Error;
 use crate::features::{feature_names, FeatureExtractor, FEATURE_SET_VERSION};
-use crate::profile::{ProfileTable, MAX_ORDER};
+use crate::profile::{NgramKeys, ProfileTable, MAX_ORDER};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -156,14 +156,15 @@ impl Model {
     }
 
     /// Scores sentence `index` of `doc`: the features shared by all heads once, each head's profile
-    /// features, and the largest head logit.
+    /// features (the sentence's n-gram keys computed once, looked up in each head's table), and the
+    /// largest head logit.
     pub fn score_sentence(&self, extractor: &FeatureExtractor, doc: &Document, index: usize) -> Scored {
         let (mut features, findings) = extractor.extract_base(doc, index);
         let shared = features.len();
-        let symbols = crate::profile::symbols(doc, index);
+        let ngrams = NgramKeys::of(&crate::profile::symbols(doc, index));
         let mut best: (f64, usize, [f32; MAX_ORDER]) = (f64::NEG_INFINITY, 0, [0.0; MAX_ORDER]);
         for (h, head) in self.heads.iter().enumerate() {
-            let profile = head.profile.features_of_symbols(&symbols);
+            let profile = head.profile.features_of_ngrams(&ngrams);
             features.truncate(shared);
             features.extend(profile);
             let z = self.head_logit(h, &features);

@@ -111,6 +111,18 @@ fn for_each_ngram(syms: &[u64], mut f: impl FnMut(usize, u64)) {
     }
 }
 
+/// The n-grams of a sentence's [`symbols`] as (order, key), in the order the features sum them: computed
+/// once per sentence and looked up in each head's table.
+pub struct NgramKeys(Vec<(u8, u64)>);
+
+impl NgramKeys {
+    pub fn of(syms: &[u64]) -> NgramKeys {
+        let mut keys = Vec::with_capacity(syms.len() * MAX_ORDER);
+        for_each_ngram(syms, |order, key| keys.push((order as u8, key)));
+        NgramKeys(keys)
+    }
+}
+
 /// The learned log-count ratios: a read-only table laid out for lookups.
 ///
 /// The entries, sorted by key as the model file stores them, fill 64-byte buckets (one cache line, five
@@ -267,16 +279,20 @@ impl ProfileTable {
         self.features_of_symbols(&symbols(doc, index))
     }
 
-    /// [`Self::features`] of a sentence's [`symbols`] (computed once when several tables score a sentence).
+    /// [`Self::features`] of a sentence's [`symbols`].
     pub fn features_of_symbols(&self, syms: &[u64]) -> [f32; MAX_ORDER] {
-        let mut keys: Vec<(u8, u64)> = Vec::with_capacity(syms.len() * MAX_ORDER);
-        for_each_ngram(syms, |order, key| keys.push((order as u8, key)));
+        self.features_of_ngrams(&NgramKeys::of(syms))
+    }
+
+    /// [`Self::features`] of a sentence's n-gram keys (computed once when several tables score a sentence).
+    pub fn features_of_ngrams(&self, ngrams: &NgramKeys) -> [f32; MAX_ORDER] {
+        let keys = &ngrams.0;
         let table = &*self.table;
         let touched = keys.iter().fold(0u32, |acc, &(_, key)| acc ^ table.touch(key));
         std::hint::black_box(touched);
         let mut sums = [0.0f32; MAX_ORDER];
         let mut counts = [0u32; MAX_ORDER];
-        for &(order, key) in &keys {
+        for &(order, key) in keys {
             if let Some(w) = table.get(key) {
                 sums[order as usize - 1] += w;
                 counts[order as usize - 1] += 1;
