@@ -467,10 +467,20 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         Some((field, value)) => stratum(r, Some(field)) == *value,
     };
     let fold = |r: &LabelledRecord| stable_hash(&["fold", &r.group]) % 2;
-    let mut profiles = Vec::with_capacity(head_names.len());
-    let mut fit_xs: Vec<Vec<Vec<f32>>> = Vec::with_capacity(head_names.len());
-    for (head, fit) in head_names.iter().zip(&fits) {
-        let source: Vec<&LabelledRecord> = in_strata_with_both_classes(head_records(&all_fit, heads_by, head), by).into_iter().filter(|r| in_target(r)).collect();
+    // With several heads, the artifact rules' weights are pooled: one more model of every kind of MT
+    // against human text (fitted like a one-head model) gives the weights of the findings, and every head
+    // takes them in place of its own. A rule is evidence of MT of any kind, and a head sees only its own
+    // kind's few hits of a rare rule.
+    let mut samples: Vec<(String, Option<&str>, Vec<&LabelledRecord>)> =
+        head_names.iter().cloned().zip(fits).map(|(name, fit)| (name, heads_by, fit)).collect();
+    if heads_by.is_some() {
+        let pooled = balance(in_strata_with_both_classes(all_fit.clone(), by), options.max_per_class, by, mix_by);
+        samples.push(("(findings, all kinds)".to_string(), None, pooled));
+    }
+    let mut profiles = Vec::with_capacity(samples.len());
+    let mut fit_xs: Vec<Vec<Vec<f32>>> = Vec::with_capacity(samples.len());
+    for (head, field, fit) in &samples {
+        let source: Vec<&LabelledRecord> = in_strata_with_both_classes(head_records(&all_fit, *field, head), by).into_iter().filter(|r| in_target(r)).collect();
         progress(&format!("head {head}: learning the n-gram profile from {} records (2-fold cross-fitting)", source.len()));
         let fold_tables: Vec<ProfileTable> = (0..2)
             .map(|k| {
@@ -482,6 +492,14 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         progress(&format!("head {head}: featurising {} fit records", fit.len()));
         fit_xs.push(fit.iter().map(|r| record_features(&fx, &fold_tables[fold(r) as usize], &r.text)).collect());
     }
+    let pooled = if heads_by.is_some() {
+        let (name, _, fit) = samples.pop().expect("the pooled sample was pushed last");
+        profiles.pop();
+        Some((name, fit, fit_xs.pop().expect("its features too")))
+    } else {
+        None
+    };
+    let fits: Vec<Vec<&LabelledRecord>> = samples.into_iter().map(|(_, _, fit)| fit).collect();
     let fit_rows: usize = fits.iter().map(Vec::len).sum();
 
     let names = feature_names();
@@ -504,6 +522,14 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
     for (((name, fit), fit_x), profile) in head_names.iter().zip(&fits).zip(&fit_xs).zip(profiles) {
         let (weights, intercept) = fit_head(name, fit, fit_x, &means, &stds, &in_target, options, &mut progress)?;
         heads.push(Head { name: name.clone(), weights, intercept, profile });
+    }
+    if let Some((name, fit, fit_x)) = &pooled {
+        let (weights, _) = fit_head(name, fit, fit_x, &means, &stds, &in_target, options, &mut progress)?;
+        for head in &mut heads {
+            for j in (0..n).filter(|&j| is_finding[j]) {
+                head.weights[j] = weights[j];
+            }
+        }
     }
     let mut model = Model {
         format: MODEL_FORMAT.into(),

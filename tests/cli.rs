@@ -111,10 +111,9 @@ fn seed_artifact_sentences_outrank_fluent_ones_and_name_their_artifact() {
         }
     }
     let auc = wins / pairs;
-    // The target is 0.95; the shipped model reaches 0.897 (README, "Known gaps"; the one-head
-    // model reached 0.913 but ranked Apertium output below human text). This floor guards against
-    // regressions until the target is met.
-    assert!(auc >= 0.885, "seed sentence ROC-AUC {auc:.3}");
+    // The target is 0.95; the shipped model reaches 0.923 (README, "Known gaps"). This floor
+    // guards against regressions until the target is met.
+    assert!(auc >= 0.90, "seed sentence ROC-AUC {auc:.3}");
 }
 
 #[test]

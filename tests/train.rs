@@ -246,6 +246,16 @@ fn heads_learn_kinds_of_mt_that_differ_from_human_text_in_opposite_directions() 
     let saved: Value = serde_json::from_slice(&std::fs::read(&two).unwrap()).unwrap();
     let names: Vec<&str> = saved["heads"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["bare", "comma-heavy"]);
+    // The artifact rules' weights are pooled over the kinds: every head has the same ones, up to the
+    // scale of its calibration.
+    let feature_names = saved["feature_names"].as_array().unwrap();
+    let findings: Vec<usize> = (0..feature_names.len()).filter(|&j| feature_names[j].as_str().unwrap().starts_with("findings.")).collect();
+    let weights = |h: usize| -> Vec<f64> { findings.iter().map(|&j| saved["heads"][h]["weights"][j].as_f64().unwrap()).collect() };
+    let (w0, w1) = (weights(0), weights(1));
+    assert!(findings.len() == 8 && w0[0] > 0.0 && w1[0] > 0.0, "{w0:?} {w1:?}");
+    for j in 0..findings.len() {
+        assert!((w0[j] / w0[0] - w1[j] / w1[0]).abs() < 1e-6, "{w0:?} vs {w1:?}");
+    }
     let single = roc_by_kind(&one);
     let heads = roc_by_kind(&two);
     // One linear model has to choose a direction for the comma rate and fails one kind of MT.
