@@ -1,4 +1,5 @@
-//! Training: labelled records -> features -> standardised, class-balanced linfa logistic regression ->
+//! Training: labelled records -> features -> standardised, class-balanced linfa logistic regression (one
+//! head per kind of MT with `heads_by`, the artifact rules' weights pooled over the kinds) ->
 //! Platt calibration on held-out groups -> a versioned [`Model`].
 //!
 //! Everything is deterministic: records are ordered and subsampled by a hash of their text and group, so
@@ -412,6 +413,54 @@ fn fit_head(
     }
 }
 
+/// The heads to fit: one per value of `heads_by` among the machine-translated fit records (every mt
+/// record must have the field), or one named "mt".
+fn head_names(records: &[LabelledRecord], fit: &[&LabelledRecord], heads_by: Option<&str>) -> Result<Vec<String>, Error> {
+    let Some(field) = heads_by else { return Ok(vec!["mt".to_string()]) };
+    if let Some(r) = records.iter().find(|r| r.label && r.fields.get(field).is_none_or(|v| v.is_null())) {
+        return Err(Error::Training(format!(
+            "--heads-by {field}: a machine-translated record (group \"{}\") has no field \"{field}\"; every mt record needs one to pick its head",
+            r.group
+        )));
+    }
+    let values: std::collections::BTreeSet<String> = fit.iter().filter(|r| r.label).map(|r| stratum(r, Some(field))).collect();
+    Ok(values.into_iter().collect())
+}
+
+/// A profile table learned from `source`, and the features of the `fit` records with the profile scores
+/// of a table trained on the other half of the groups (2-fold cross-fitting), so that the weights learn
+/// how much to trust the profile on unseen text, not on text it memorised.
+fn cross_fitted_profile(source: &[&LabelledRecord], fit: &[&LabelledRecord], fx: &FeatureExtractor, options: &TrainOptions) -> (ProfileTable, Vec<Vec<f32>>) {
+    let (by, mix_by) = (options.balance_by.as_deref(), options.mix_by.as_deref());
+    let fold = |r: &LabelledRecord| stable_hash(&["fold", &r.group]) % 2;
+    let fold_tables: Vec<ProfileTable> = (0..2)
+        .map(|k| {
+            let part: Vec<&LabelledRecord> = source.iter().copied().filter(|r| fold(r) != k).collect();
+            profile_table(&part, by, mix_by, options.profile_min_count)
+        })
+        .collect();
+    let features = fit.iter().map(|r| record_features(fx, &fold_tables[fold(r) as usize], &r.text)).collect();
+    (profile_table(source, by, mix_by, options.profile_min_count), features)
+}
+
+/// Per-feature means and standard deviations over `rows` feature vectors. Finding counts stay in their own
+/// units (mean 0, deviation 1: a weight is then the log-odds of one more finding, and L2 regularisation
+/// restrains rare rules); the statistics are standardised.
+fn standardisation<'a, I: Iterator<Item = &'a Vec<f32>>>(rows: impl Fn() -> I, count: usize, is_finding: &[bool]) -> (Vec<f64>, Vec<f64>) {
+    let n = is_finding.len();
+    let count = count as f64;
+    let means: Vec<f64> = (0..n)
+        .map(|j| if is_finding[j] { 0.0 } else { rows().map(|r| r[j] as f64).sum::<f64>() / count })
+        .collect();
+    let stds: Vec<f64> = (0..n)
+        .map(|j| {
+            let var = rows().map(|r| (r[j] as f64 - means[j]).powi(2)).sum::<f64>() / count;
+            if is_finding[j] || var.sqrt() <= 1e-9 { 1.0 } else { var.sqrt() }
+        })
+        .collect();
+    (means, stds)
+}
+
 /// Fits a model on `records`. `progress` receives human-readable progress lines.
 pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: impl FnMut(&str)) -> Result<Model, Error> {
     let fx = FeatureExtractor::default();
@@ -422,19 +471,7 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         (stable_hash(&["calibration", &r.group]) % 10_000) as f64 / 10_000.0 < options.calibration_share
     };
     let (calib, all_fit): (Vec<&LabelledRecord>, Vec<&LabelledRecord>) = records.iter().partition(|r| is_calibration(r));
-    let head_names: Vec<String> = match heads_by {
-        None => vec!["mt".to_string()],
-        Some(field) => {
-            if let Some(r) = records.iter().find(|r| r.label && !r.fields.get(field).is_some_and(|v| !v.is_null())) {
-                return Err(Error::Training(format!(
-                    "--heads-by {field}: a machine-translated record (group \"{}\") has no field \"{field}\"; every mt record needs one to pick its head",
-                    r.group
-                )));
-            }
-            let values: std::collections::BTreeSet<String> = all_fit.iter().filter(|r| r.label).map(|r| stratum(r, Some(field))).collect();
-            values.into_iter().collect()
-        }
-    };
+    let head_names = head_names(records, &all_fit, heads_by)?;
     // Each head's balanced fit sample.
     let mut fits: Vec<Vec<&LabelledRecord>> = Vec::new();
     for head in &head_names {
@@ -466,7 +503,6 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         None => true,
         Some((field, value)) => stratum(r, Some(field)) == *value,
     };
-    let fold = |r: &LabelledRecord| stable_hash(&["fold", &r.group]) % 2;
     // With several heads, the artifact rules' weights are pooled: one more model of every kind of MT
     // against human text (fitted like a one-head model) gives the weights of the findings, and every head
     // takes them in place of its own. A rule is evidence of MT of any kind, and a head sees only its own
@@ -481,16 +517,10 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
     let mut fit_xs: Vec<Vec<Vec<f32>>> = Vec::with_capacity(samples.len());
     for (head, field, fit) in &samples {
         let source: Vec<&LabelledRecord> = in_strata_with_both_classes(head_records(&all_fit, *field, head), by).into_iter().filter(|r| in_target(r)).collect();
-        progress(&format!("head {head}: learning the n-gram profile from {} records (2-fold cross-fitting)", source.len()));
-        let fold_tables: Vec<ProfileTable> = (0..2)
-            .map(|k| {
-                let part: Vec<&LabelledRecord> = source.iter().copied().filter(|r| fold(r) != k).collect();
-                profile_table(&part, by, mix_by, options.profile_min_count)
-            })
-            .collect();
-        profiles.push(profile_table(&source, by, mix_by, options.profile_min_count));
-        progress(&format!("head {head}: featurising {} fit records", fit.len()));
-        fit_xs.push(fit.iter().map(|r| record_features(&fx, &fold_tables[fold(r) as usize], &r.text)).collect());
+        progress(&format!("head {head}: learning the n-gram profile from {} records (2-fold cross-fitting), featurising {} fit records", source.len(), fit.len()));
+        let (profile, fit_x) = cross_fitted_profile(&source, fit, &fx, options);
+        profiles.push(profile);
+        fit_xs.push(fit_x);
     }
     let pooled = if heads_by.is_some() {
         let (name, _, fit) = samples.pop().expect("the pooled sample was pushed last");
@@ -504,20 +534,8 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
 
     let names = feature_names();
     let n = names.len();
-    let rows = fit_rows as f64;
-    // Finding counts stay in their own units (a weight is then the log-odds of one more finding, and L2
-    // regularisation restrains rare rules); the statistics are standardised, over every head's sample.
     let is_finding: Vec<bool> = names.iter().map(|f| f.starts_with("findings.")).collect();
-    let all_rows = || fit_xs.iter().flatten();
-    let means: Vec<f64> = (0..n)
-        .map(|j| if is_finding[j] { 0.0 } else { all_rows().map(|r| r[j] as f64).sum::<f64>() / rows })
-        .collect();
-    let stds: Vec<f64> = (0..n)
-        .map(|j| {
-            let var = all_rows().map(|r| (r[j] as f64 - means[j]).powi(2)).sum::<f64>() / rows;
-            if is_finding[j] || var.sqrt() <= 1e-9 { 1.0 } else { var.sqrt() }
-        })
-        .collect();
+    let (means, stds) = standardisation(|| fit_xs.iter().flatten(), fit_rows, &is_finding);
     let mut heads = Vec::with_capacity(head_names.len());
     for (((name, fit), fit_x), profile) in head_names.iter().zip(&fits).zip(&fit_xs).zip(profiles) {
         let (weights, intercept) = fit_head(name, fit, fit_x, &means, &stds, &in_target, options, &mut progress)?;
