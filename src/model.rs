@@ -155,26 +155,40 @@ impl Model {
         self.heads[head].logit(self.standardised(features))
     }
 
-    /// Scores sentence `index` of `doc`: the features shared by all heads once, each head's profile
-    /// features (the sentence's n-gram keys computed once, looked up in each head's table), and the
-    /// largest head logit.
-    pub fn score_sentence(&self, extractor: &FeatureExtractor, doc: &Document, index: usize) -> Scored {
+    /// Calls `each(head, raw logit, profile features)` for every head on sentence `index` of `doc`: the
+    /// features shared by all heads are computed once, and the sentence's n-gram keys once, looked up in
+    /// each head's table. Returns the shared features and the findings.
+    fn score_heads(&self, extractor: &FeatureExtractor, doc: &Document, index: usize, mut each: impl FnMut(usize, f64, [f32; MAX_ORDER])) -> (Vec<f32>, Vec<Finding>) {
         let (mut features, findings) = extractor.extract_base(doc, index);
         let shared = features.len();
         let ngrams = NgramKeys::of(&crate::profile::symbols(doc, index));
-        let mut best: (f64, usize, [f32; MAX_ORDER]) = (f64::NEG_INFINITY, 0, [0.0; MAX_ORDER]);
         for (h, head) in self.heads.iter().enumerate() {
             let profile = head.profile.features_of_ngrams(&ngrams);
             features.truncate(shared);
             features.extend(profile);
-            let z = self.head_logit(h, &features);
+            each(h, self.head_logit(h, &features), profile);
+        }
+        features.truncate(shared);
+        (features, findings)
+    }
+
+    /// Scores sentence `index` of `doc`: the largest head logit, and the features of that head.
+    pub fn score_sentence(&self, extractor: &FeatureExtractor, doc: &Document, index: usize) -> Scored {
+        let mut best: (f64, usize, [f32; MAX_ORDER]) = (f64::NEG_INFINITY, 0, [0.0; MAX_ORDER]);
+        let (mut features, findings) = self.score_heads(extractor, doc, index, |h, z, profile| {
             if z > best.0 || h == 0 {
                 best = (z, h, profile);
             }
-        }
-        features.truncate(shared);
+        });
         features.extend(best.2);
         Scored { features, findings, head: best.1, raw_logit: best.0 }
+    }
+
+    /// Every head's uncalibrated logit for `text` scored as one sentence, in the order of `heads`.
+    pub fn head_logits(&self, extractor: &FeatureExtractor, text: &str) -> Vec<f64> {
+        let mut logits = Vec::with_capacity(self.heads.len());
+        self.score_heads(extractor, &Document::single_sentence(text), 0, |_, z, _| logits.push(z));
+        logits
     }
 
     /// Scores `text` as one sentence (as `train` and `eval` treat a record).
@@ -198,12 +212,9 @@ impl Model {
         let mut out: Vec<Contribution> = self
             .feature_names
             .iter()
-            .enumerate()
-            .map(|(i, name)| Contribution {
-                feature: name.clone(),
-                value: features[i],
-                contribution: self.calibration_scale * head.weights[i] * ((features[i] as f64 - self.means[i]) / self.stds[i]),
-            })
+            .zip(&head.weights)
+            .zip(features.iter().zip(self.standardised(features)))
+            .map(|((name, w), (value, x))| Contribution { feature: name.clone(), value: *value, contribution: self.calibration_scale * w * x })
             .collect();
         out.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
         out

@@ -427,10 +427,10 @@ fn head_names(records: &[LabelledRecord], fit: &[&LabelledRecord], heads_by: Opt
     Ok(values.into_iter().collect())
 }
 
-/// A profile table learned from `source`, and the features of the `fit` records with the profile scores
-/// of a table trained on the other half of the groups (2-fold cross-fitting), so that the weights learn
-/// how much to trust the profile on unseen text, not on text it memorised.
-fn cross_fitted_profile(source: &[&LabelledRecord], fit: &[&LabelledRecord], fx: &FeatureExtractor, options: &TrainOptions) -> (ProfileTable, Vec<Vec<f32>>) {
+/// The features of the `fit` records with the profile scores of a table learned from the half of
+/// `source`'s groups they are not in (2-fold cross-fitting), so that the weights learn how much to trust
+/// the profile on unseen text, not on text it memorised.
+fn cross_fitted_features(source: &[&LabelledRecord], fit: &[&LabelledRecord], fx: &FeatureExtractor, options: &TrainOptions) -> Vec<Vec<f32>> {
     let (by, mix_by) = (options.balance_by.as_deref(), options.mix_by.as_deref());
     let fold = |r: &LabelledRecord| stable_hash(&["fold", &r.group]) % 2;
     let fold_tables: Vec<ProfileTable> = (0..2)
@@ -439,8 +439,7 @@ fn cross_fitted_profile(source: &[&LabelledRecord], fit: &[&LabelledRecord], fx:
             profile_table(&part, by, mix_by, options.profile_min_count)
         })
         .collect();
-    let features = fit.iter().map(|r| record_features(fx, &fold_tables[fold(r) as usize], &r.text)).collect();
-    (profile_table(source, by, mix_by, options.profile_min_count), features)
+    fit.iter().map(|r| record_features(fx, &fold_tables[fold(r) as usize], &r.text)).collect()
 }
 
 /// Per-feature means and standard deviations over `rows` feature vectors. Finding counts stay in their own
@@ -503,33 +502,25 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         None => true,
         Some((field, value)) => stratum(r, Some(field)) == *value,
     };
+    let mut profiles = Vec::with_capacity(fits.len());
+    let mut fit_xs: Vec<Vec<Vec<f32>>> = Vec::with_capacity(fits.len());
+    for (head, fit) in head_names.iter().zip(&fits) {
+        let source: Vec<&LabelledRecord> = in_strata_with_both_classes(head_records(&all_fit, heads_by, head), by).into_iter().filter(|r| in_target(r)).collect();
+        progress(&format!("head {head}: learning the n-gram profile from {} records (2-fold cross-fitting), featurising {} fit records", source.len(), fit.len()));
+        profiles.push(profile_table(&source, by, mix_by, options.profile_min_count));
+        fit_xs.push(cross_fitted_features(&source, fit, &fx, options));
+    }
     // With several heads, the artifact rules' weights are pooled: one more model of every kind of MT
     // against human text (fitted like a one-head model) gives the weights of the findings, and every head
     // takes them in place of its own. A rule is evidence of MT of any kind, and a head sees only its own
     // kind's few hits of a rare rule.
-    let mut samples: Vec<(String, Option<&str>, Vec<&LabelledRecord>)> =
-        head_names.iter().cloned().zip(fits).map(|(name, fit)| (name, heads_by, fit)).collect();
-    if heads_by.is_some() {
-        let pooled = balance(in_strata_with_both_classes(all_fit.clone(), by), options.max_per_class, by, mix_by);
-        samples.push(("(findings, all kinds)".to_string(), None, pooled));
-    }
-    let mut profiles = Vec::with_capacity(samples.len());
-    let mut fit_xs: Vec<Vec<Vec<f32>>> = Vec::with_capacity(samples.len());
-    for (head, field, fit) in &samples {
-        let source: Vec<&LabelledRecord> = in_strata_with_both_classes(head_records(&all_fit, *field, head), by).into_iter().filter(|r| in_target(r)).collect();
-        progress(&format!("head {head}: learning the n-gram profile from {} records (2-fold cross-fitting), featurising {} fit records", source.len(), fit.len()));
-        let (profile, fit_x) = cross_fitted_profile(&source, fit, &fx, options);
-        profiles.push(profile);
-        fit_xs.push(fit_x);
-    }
-    let pooled = if heads_by.is_some() {
-        let (name, _, fit) = samples.pop().expect("the pooled sample was pushed last");
-        profiles.pop();
-        Some((name, fit, fit_xs.pop().expect("its features too")))
-    } else {
-        None
-    };
-    let fits: Vec<Vec<&LabelledRecord>> = samples.into_iter().map(|(_, _, fit)| fit).collect();
+    let pooled = heads_by.map(|_| {
+        let fit = balance(all_fit.clone(), options.max_per_class, by, mix_by);
+        let source: Vec<&LabelledRecord> = all_fit.iter().copied().filter(|r| in_target(r)).collect();
+        progress(&format!("the rules' pooled weights: featurising {} fit records (profile cross-fitted on {} records)", fit.len(), source.len()));
+        let fit_x = cross_fitted_features(&source, &fit, &fx, options);
+        (fit, fit_x)
+    });
     let fit_rows: usize = fits.iter().map(Vec::len).sum();
 
     let names = feature_names();
@@ -541,8 +532,8 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         let (weights, intercept) = fit_head(name, fit, fit_x, &means, &stds, &in_target, options, &mut progress)?;
         heads.push(Head { name: name.clone(), weights, intercept, profile });
     }
-    if let Some((name, fit, fit_x)) = &pooled {
-        let (weights, _) = fit_head(name, fit, fit_x, &means, &stds, &in_target, options, &mut progress)?;
+    if let Some((fit, fit_x)) = &pooled {
+        let (weights, _) = fit_head("(rules, all kinds)", fit, fit_x, &means, &stds, &in_target, options, &mut progress)?;
         for head in &mut heads {
             for j in (0..n).filter(|&j| is_finding[j]) {
                 head.weights[j] = weights[j];
@@ -675,10 +666,7 @@ fn put_heads_on_one_scale(
     }
     progress(&format!("calibrating {k} heads on {} held-out records", records.len()));
     // Every head's logit for every record: z[record][head].
-    let mut z: Vec<Vec<f64>> = records
-        .iter()
-        .map(|r| (0..k).map(|h| model.head_logit(h, &record_features(fx, &model.heads[h].profile, &r.text))).collect())
-        .collect();
+    let mut z: Vec<Vec<f64>> = records.iter().map(|r| model.head_logits(fx, &r.text)).collect();
     for h in 0..k {
         let own_z: Vec<f64> = own_samples[h].iter().map(|&i| z[i][h]).collect();
         let own_y: Vec<bool> = own_samples[h].iter().map(|&i| records[i].label).collect();
