@@ -161,18 +161,22 @@ impl Bucket {
     const EMPTY: Bucket = Bucket { entries: [0; SLOTS * RECORD], used: 0 };
 
     fn key(&self, slot: usize) -> u64 {
-        u64::from_le_bytes(self.entries[slot * RECORD..slot * RECORD + 8].try_into().expect("8 bytes"))
+        record_key(&self.entries, slot)
     }
 
     fn weight(&self, slot: usize) -> f32 {
-        f32::from_le_bytes(self.entries[slot * RECORD + 8..slot * RECORD + 12].try_into().expect("4 bytes"))
+        record_weight(&self.entries, slot)
     }
 }
 
+/// The key of record `i` of stored records ([`RECORD`] bytes each).
+#[inline]
 fn record_key(records: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(records[i * RECORD..i * RECORD + 8].try_into().expect("8 bytes"))
 }
 
+/// The weight of record `i` of stored records.
+#[inline]
 fn record_weight(records: &[u8], i: usize) -> f32 {
     f32::from_le_bytes(records[i * RECORD + 8..i * RECORD + 12].try_into().expect("4 bytes"))
 }
@@ -240,7 +244,7 @@ impl Builder {
     /// Adds the next record; false (and nothing added) when its key is not above the last one.
     #[inline]
     fn push(&mut self, record: &[u8; RECORD]) -> bool {
-        let key = u64::from_le_bytes(record[..8].try_into().expect("8 bytes"));
+        let key = record_key(record, 0);
         if self.last_key.is_some_and(|last| last >= key) {
             return false;
         }
@@ -276,12 +280,7 @@ impl std::fmt::Debug for ProfileTable {
 impl ProfileTable {
     /// Mean log ratio of the known n-grams of each order, for sentence `index`.
     pub fn features(&self, doc: &Document, index: usize) -> [f32; MAX_ORDER] {
-        self.features_of_symbols(&symbols(doc, index))
-    }
-
-    /// [`Self::features`] of a sentence's [`symbols`].
-    pub fn features_of_symbols(&self, syms: &[u64]) -> [f32; MAX_ORDER] {
-        self.features_of_ngrams(&NgramKeys::of(syms))
+        self.features_of_ngrams(&NgramKeys::of(&symbols(doc, index)))
     }
 
     /// [`Self::features`] of a sentence's n-gram keys (computed once when several tables score a sentence).
@@ -367,9 +366,9 @@ impl ProfileTable {
         let n = records.len() / RECORD;
         let (mut sorted, mut finite) = (true, true);
         let mut previous: Option<u64> = None;
-        for r in records.chunks_exact(RECORD) {
-            let key = u64::from_le_bytes(r[..8].try_into().expect("8 bytes"));
-            finite &= f32::from_le_bytes(r[8..].try_into().expect("4 bytes")).is_finite();
+        for i in 0..n {
+            let key = record_key(&records, i);
+            finite &= record_weight(&records, i).is_finite();
             sorted &= previous.is_none_or(|p| p < key);
             previous = Some(key);
         }
@@ -408,15 +407,19 @@ const BASE64_VALUES: [u8; 256] = {
 };
 
 /// The 12-bit value of each pair of base64 characters (the first in the low byte of the index), with
-/// the high bits set for a pair that is not two characters of the alphabet.
-fn base64_pairs() -> Box<[u16; 1 << 16]> {
-    let mut pairs: Box<[u16; 1 << 16]> = Box::new([0xffff; 1 << 16]);
-    for (a, &va) in BASE64_VALUES.iter().enumerate().filter(|(_, v)| **v != 0xff) {
-        for (b, &vb) in BASE64_VALUES.iter().enumerate().filter(|(_, v)| **v != 0xff) {
-            pairs[a | (b << 8)] = ((va as u16) << 6) | vb as u16;
+/// the high bits set for a pair that is not two characters of the alphabet. Built once: every head's
+/// table is decoded with it.
+fn base64_pairs() -> &'static [u16; 1 << 16] {
+    static PAIRS: std::sync::OnceLock<Box<[u16; 1 << 16]>> = std::sync::OnceLock::new();
+    PAIRS.get_or_init(|| {
+        let mut pairs: Box<[u16; 1 << 16]> = Box::new([0xffff; 1 << 16]);
+        for (a, &va) in BASE64_VALUES.iter().enumerate().filter(|(_, v)| **v != 0xff) {
+            for (b, &vb) in BASE64_VALUES.iter().enumerate().filter(|(_, v)| **v != 0xff) {
+                pairs[a | (b << 8)] = ((va as u16) << 6) | vb as u16;
+            }
         }
-    }
-    pairs
+        pairs
+    })
 }
 
 /// Decodes eight base64 characters into six bytes; returns the pairs' bits ORed (high bits set when a
@@ -446,10 +449,9 @@ impl ProfileTable {
         let mut bad = 0u16;
         let mut record = [0u8; RECORD];
         for chunk in text.chunks_exact(16) {
-            bad |= decode8(&pairs, &chunk[..8], &mut record[..6]);
-            bad |= decode8(&pairs, &chunk[8..], &mut record[6..]);
-            let weight = f32::from_le_bytes(record[8..].try_into().expect("4 bytes"));
-            if bad & 0xf000 != 0 || !weight.is_finite() || !builder.push(&record) {
+            bad |= decode8(pairs, &chunk[..8], &mut record[..6]);
+            bad |= decode8(pairs, &chunk[8..], &mut record[6..]);
+            if bad & 0xf000 != 0 || !record_weight(&record, 0).is_finite() || !builder.push(&record) {
                 return None;
             }
         }
@@ -472,7 +474,7 @@ fn decode_base64(text: &[u8]) -> Result<Vec<u8>, String> {
     let mut out = vec![0u8; steps * 6 + rest.len() * 6 / 8];
     let mut bad = 0u16;
     for (src, dst) in body.chunks_exact(8).zip(out.chunks_exact_mut(6)) {
-        bad |= decode8(&pairs, src, dst);
+        bad |= decode8(pairs, src, dst);
     }
     let mut acc = 0u64;
     let mut bad_rest = 0u8;
