@@ -10,12 +10,12 @@ bin=./target/release/mtlint
 corpus=data/build/corpus.jsonl
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-recipe=(--data "$corpus" --split train --balance-by domain)
+recipe=(--data "$corpus" --split train --balance-by domain --context-by doc,system)
 variant() { # name, extra train options...
   local name=$1; shift
   $bin train "${recipe[@]}" "$@" --out "$work/$name.json" 2> "$work/$name.log"
-  $bin eval --model "$work/$name.json" --data "$corpus" --split test --where domain=news --by kind --format json > "$work/$name.news.json"
-  $bin eval --model "$work/$name.json" --data "$corpus" --split test --by kind --format json > "$work/$name.all.json"
+  $bin eval --model "$work/$name.json" --data "$corpus" --split test --context-by doc,system --where domain=news --by kind --format json > "$work/$name.news.json"
+  $bin eval --model "$work/$name.json" --data "$corpus" --split test --context-by doc,system --by kind --format json > "$work/$name.all.json"
   python3 scripts/seed_report.py --model "$work/$name.json" --json > "$work/$name.seeds.json"
   python3 - "$work/$name" "$name ($*)" <<'PY'
 import json, sys

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Produces every accuracy figure in the README, from the rebuilt data (data/README.md) and the built
-# binary, into data/build/eval/ (and prints them). Held-out = the corpus's test split (by group).
+# binary, into data/build/eval/ (and prints them). Held-out = the corpus's test split (by group). Each
+# sentence is scored after the one before it in its document (--context-by doc,system), as scan reads text.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=data/build/eval
@@ -10,9 +11,9 @@ bin=./target/release/mtlint
 corpus=data/build/corpus.jsonl
 # 1. WMT (news domain), by kind: neural MT and Apertium round trips vs original English and vs human
 #    translation, held-out test split (the issue's figure is nmt vs original).
-$bin eval --data $corpus --split test --where domain=news --by kind --format json > $out/news_by_kind.json
+$bin eval --data $corpus --split test --context-by doc,system --where domain=news --by kind --format json > $out/news_by_kind.json
 # 2. Every test record, broken down by kind (nmt, rbmt / original, reference).
-$bin eval --data $corpus --split test --by kind --format json > $out/by_kind.json
+$bin eval --data $corpus --split test --context-by doc,system --by kind --format json > $out/by_kind.json
 # 3. WMT22 documents (the ids of ../shared/wmt/wmt22/documents: ja-en, ru-en, uk-en and the English
 #    sources), each system's output of a document scored as one document.
 $bin eval --data $corpus --split test --where source=wmt22 --exclude pair=cs-en --exclude pair=de-en \

@@ -9,6 +9,6 @@ cargo build --release --quiet
 # The classifier embeds the fluency model: rebuild before training.
 cargo build --release --quiet
 ./target/release/mtlint train --data data/build/corpus.jsonl --split train \
-  --exclude kind=reference --balance-by domain --target domain=news --heads-by kind \
+  --exclude kind=reference --balance-by domain --target domain=news --heads-by kind --context-by doc,system \
   --out models/default.json
 cargo build --release --quiet

@@ -69,10 +69,23 @@ impl<'t> Document<'t> {
 
     /// A single unit of text treated as one sentence (for sentence-level training data).
     pub fn single_sentence(text: &'t str) -> Self {
-        let trimmed_start = text.len() - text.trim_start().len();
-        let span = Span::new(trimmed_start, text.trim_end().len().max(trimmed_start));
+        Self::single_sentence_after(text, 0)
+    }
+
+    /// A unit of text treated as one sentence, read after the text before it in its document: `text[..start]`
+    /// is segmented as usual (the context a reader has in view), `text[start..]` is the last sentence. For
+    /// sentence-level training data whose records come in document order: rules that look back (pronoun
+    /// carry-over) then see what they would see in a scanned document.
+    pub fn single_sentence_after(text: &'t str, start: usize) -> Self {
         let lower = lowercase_same_offsets(text);
-        let sentences = vec![Sentence { span, tokens: tokenize(text, &lower, span) }];
+        let mut sentences: Vec<Sentence> = split_sentences(&text[..start])
+            .into_iter()
+            .map(|span| Sentence { span, tokens: tokenize(text, &lower, span) })
+            .collect();
+        let unit = &text[start..];
+        let trimmed_start = start + unit.len() - unit.trim_start().len();
+        let span = Span::new(trimmed_start, (start + unit.trim_end().len()).max(trimmed_start));
+        sentences.push(Sentence { span, tokens: tokenize(text, &lower, span) });
         Document { text, lower, sentences }
     }
 
@@ -207,6 +220,19 @@ mod tests {
         assert!(kinds.contains(&("$", TokenKind::Punct, true)));
         assert!(kinds.contains(&("300,000", TokenKind::Number, true)));
         assert!(kinds.contains(&("2019", TokenKind::Number, true)));
+    }
+
+    #[test]
+    fn single_sentence_after_context() {
+        let text = "Pyongyang denied it. Mr. Kim left. Talks between him and Washington stalled. Again.";
+        let start = text.find("Talks").unwrap();
+        let doc = Document::single_sentence_after(text, start);
+        let spans: Vec<&str> = doc.sentences.iter().map(|s| doc.slice(s.span)).collect();
+        assert_eq!(spans, ["Pyongyang denied it.", "Mr. Kim left.", "Talks between him and Washington stalled. Again."]);
+        let alone = Document::single_sentence("  One. Two.  ");
+        assert_eq!(alone.sentences.len(), 1);
+        assert_eq!(alone.slice(alone.sentences[0].span), "One. Two.");
+        assert_eq!(Document::single_sentence("").sentences.len(), 1);
     }
 
     #[test]

@@ -72,10 +72,10 @@ fn field_value(r: &LabelledRecord, field: &str) -> String {
     }
 }
 
-/// Sentence-level scores of records (each record's text treated as one sentence).
+/// Sentence-level scores of records (each record's text treated as one sentence, after its context).
 pub fn score_records(model: &Model, records: &[LabelledRecord]) -> Vec<f64> {
     let fx = FeatureExtractor::default();
-    records.iter().map(|r| model.probability(&model.score_text(&fx, &r.text))).collect()
+    records.iter().map(|r| r.with_document(|doc, i| model.probability(&model.score_sentence(&fx, doc, i)))).collect()
 }
 
 /// ROC-AUC of each value of `field` among mt items against each value among human items.

@@ -131,9 +131,14 @@ enum ReportArg {
     Json,
 }
 
-/// Which labelled records to use.
+/// Which labelled records to use, and how they are read.
 #[derive(Args)]
 struct RecordFilter {
+    /// Records with the same values of these fields (e.g. `doc,system`) are sentences of one document in
+    /// reading order: each is scored after the record before it, as `scan` scores a sentence in a
+    /// document (the pronoun rule looks back at the previous sentence). Default: each record alone.
+    #[arg(long, value_delimiter = ',', value_name = "FIELD,...")]
+    context_by: Vec<String>,
     /// Only records whose `split` field is this value (e.g. "train", "test"); default: all records.
     #[arg(long)]
     split: Option<String>,
@@ -374,6 +379,7 @@ fn run() -> Result<ExitCode> {
             if let serde_json::Value::Object(map) = &mut model.training {
                 map.insert("data".into(), serde_json::json!(data));
                 map.insert("split".into(), serde_json::json!(filter.split));
+                map.insert("context_by".into(), serde_json::json!(filter.context_by));
             }
             std::fs::write(&out, model.to_json() + "\n").with_context(|| format!("cannot write {out}"))?;
             eprintln!("mtlint train: wrote {out}");
@@ -463,6 +469,7 @@ fn read_all_labelled(paths: &[String], fields: &LabelFields, filter: &RecordFilt
     for p in paths {
         let reader = input::open(p, None)?;
         let mut recs = read_labelled(reader, p, fields)?;
+        mtlint::train::assign_context(&mut recs, &filter.context_by); // before filtering: context is what precedes in the file
         recs.retain(|r| {
             conditions.iter().all(|(k, v)| field_is(r, k, v)) && !exclusions.iter().any(|(k, v)| field_is(r, k, v))
         });

@@ -184,10 +184,10 @@ impl Model {
         Scored { features, findings, head: best.1, raw_logit: best.0 }
     }
 
-    /// Every head's uncalibrated logit for `text` scored as one sentence, in the order of `heads`.
-    pub fn head_logits(&self, extractor: &FeatureExtractor, text: &str) -> Vec<f64> {
+    /// Every head's uncalibrated logit for sentence `index` of `doc`, in the order of `heads`.
+    pub fn head_logits(&self, extractor: &FeatureExtractor, doc: &Document, index: usize) -> Vec<f64> {
         let mut logits = Vec::with_capacity(self.heads.len());
-        self.score_heads(extractor, &Document::single_sentence(text), 0, |_, z, _| logits.push(z));
+        self.score_heads(extractor, doc, index, |_, z, _| logits.push(z));
         logits
     }
 

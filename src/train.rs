@@ -27,6 +27,47 @@ pub struct LabelledRecord {
     pub group: String,
     /// The whole JSON object, for breakdowns by any field.
     pub fields: serde_json::Map<String, serde_json::Value>,
+    /// The text before this record in its document (the previous record of the same document, see
+    /// [`assign_context`]), or `None` when the record opens its document or documents are unknown.
+    pub context: Option<String>,
+}
+
+impl LabelledRecord {
+    /// Calls `f` with the record's document and the index of the record's sentence in it: its text as one
+    /// sentence, after its context when it has one (segmented as `scan` would), so that rules that look
+    /// back see in training what they see in a scanned document.
+    pub fn with_document<T>(&self, f: impl FnOnce(&Document, usize) -> T) -> T {
+        match &self.context {
+            None => f(&Document::single_sentence(&self.text), 0),
+            Some(context) => {
+                let joined = format!("{context} {}", self.text);
+                let doc = Document::single_sentence_after(&joined, context.len() + 1);
+                f(&doc, doc.sentences.len() - 1)
+            }
+        }
+    }
+}
+
+/// Gives each record the previous record's text as context when both have the same values of all the
+/// `document` fields (e.g. `doc` and `system`): records of one document are taken to come in reading
+/// order. A record without one of the fields gets no context; with no fields, no record does.
+pub fn assign_context(records: &mut [LabelledRecord], document: &[String]) {
+    if document.is_empty() {
+        records.iter_mut().for_each(|r| r.context = None);
+        return;
+    }
+    let key = |r: &LabelledRecord| -> Option<Vec<serde_json::Value>> {
+        document.iter().map(|f| r.fields.get(f).filter(|v| !v.is_null()).cloned()).collect()
+    };
+    let mut previous: Option<(Vec<serde_json::Value>, String)> = None;
+    for r in records.iter_mut() {
+        let k = key(r);
+        r.context = match (&previous, &k) {
+            (Some((pk, text)), Some(k)) if pk == k => Some(text.clone()),
+            _ => None,
+        };
+        previous = k.map(|k| (k, r.text.clone()));
+    }
 }
 
 /// Field names of labelled JSONL.
@@ -95,7 +136,7 @@ pub fn read_labelled<R: BufRead>(reader: R, source: &str, fields: &LabelFields) 
             Some(v) if !v.is_null() => v.to_string(),
             _ => location.clone(), // no group: each record is its own
         };
-        out.push(LabelledRecord { text, label, group, fields: obj });
+        out.push(LabelledRecord { text, label, group, fields: obj, context: None });
     }
     Ok(out)
 }
@@ -109,7 +150,7 @@ pub fn read_plain<R: BufRead>(reader: R, source: &str, label: bool) -> Result<Ve
         let mut fields = serde_json::Map::new();
         fields.insert("label".into(), serde_json::Value::String(if label { "mt" } else { "human" }.into()));
         fields.insert("source".into(), serde_json::Value::String(source.into()));
-        out.push(LabelledRecord { text, label, group: location, fields });
+        out.push(LabelledRecord { text, label, group: location, fields, context: None });
     }
     Ok(out)
 }
@@ -202,10 +243,9 @@ impl Default for TrainOptions {
     }
 }
 
-/// The features of a record's text, treated as one sentence.
-pub fn record_features(fx: &FeatureExtractor, profile: &ProfileTable, text: &str) -> Vec<f32> {
-    let doc = Document::single_sentence(text);
-    fx.extract(&doc, 0, profile).0
+/// The features of a record: its text as one sentence, after its context if it has one.
+pub fn record_features(fx: &FeatureExtractor, profile: &ProfileTable, record: &LabelledRecord) -> Vec<f32> {
+    record.with_document(|doc, index| fx.extract(doc, index, profile).0)
 }
 
 fn stratum(r: &LabelledRecord, field: Option<&str>) -> String {
@@ -439,7 +479,7 @@ fn cross_fitted_features(source: &[&LabelledRecord], fit: &[&LabelledRecord], fx
             profile_table(&part, by, mix_by, options.profile_min_count)
         })
         .collect();
-    fit.iter().map(|r| record_features(fx, &fold_tables[fold(r) as usize], &r.text)).collect()
+    fit.iter().map(|r| record_features(fx, &fold_tables[fold(r) as usize], r)).collect()
 }
 
 /// Per-feature means and standard deviations over `rows` feature vectors. Finding counts stay in their own
@@ -564,7 +604,7 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
         return Err(Error::Training("too few calibration records of both classes in the target domain".into()));
     }
     progress(&format!("calibrating on {} records", calib.len()));
-    let calib_z: Vec<f64> = calib.iter().map(|r| model.score_text(&fx, &r.text).raw_logit).collect();
+    let calib_z: Vec<f64> = calib.iter().map(|r| r.with_document(|doc, i| model.score_sentence(&fx, doc, i).raw_logit)).collect();
     let calib_y: Vec<bool> = calib.iter().map(|r| r.label).collect();
     let (calibration_scale, calibration_offset) = platt(&calib_z, &calib_y)?;
     let calib_auc = roc_auc(&calib_z, &calib_y).unwrap_or(f64::NAN);
@@ -666,7 +706,7 @@ fn put_heads_on_one_scale(
     }
     progress(&format!("calibrating {k} heads on {} held-out records", records.len()));
     // Every head's logit for every record: z[record][head].
-    let mut z: Vec<Vec<f64>> = records.iter().map(|r| model.head_logits(fx, &r.text)).collect();
+    let mut z: Vec<Vec<f64>> = records.iter().map(|r| r.with_document(|doc, i| model.head_logits(fx, doc, i))).collect();
     for h in 0..k {
         let own_z: Vec<f64> = own_samples[h].iter().map(|&i| z[i][h]).collect();
         let own_y: Vec<bool> = own_samples[h].iter().map(|&i| records[i].label).collect();
@@ -717,6 +757,34 @@ fn round9(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_of_one_document_are_read_after_the_one_before() {
+        let input = [
+            r#"{"text":"The ministry in Seoul denied it.","label":"mt","doc":"d1","system":"a"}"#,
+            r#"{"text":"Talks between him and Washington stalled.","label":"mt","doc":"d1","system":"a"}"#,
+            r#"{"text":"Talks between him and Washington stalled.","label":"mt","doc":"d1","system":"b"}"#,
+            r#"{"text":"Then they resumed.","label":"mt","doc":"d1","system":"b"}"#,
+            r#"{"text":"Later still.","label":"mt","system":"b"}"#,
+            r#"{"text":"Once more.","label":"mt","doc":null,"system":"b"}"#,
+        ]
+        .join("\n");
+        let mut recs = read_labelled(input.as_bytes(), "x.jsonl", &LabelFields::default()).unwrap();
+        assign_context(&mut recs, &["doc".to_string(), "system".to_string()]);
+        let contexts: Vec<Option<&str>> = recs.iter().map(|r| r.context.as_deref()).collect();
+        let talks = Some("Talks between him and Washington stalled.");
+        assert_eq!(contexts, [None, Some("The ministry in Seoul denied it."), None, talks, None, None]);
+        // The pronoun rule looks back: the record after a sentence about a ministry in Seoul carries the
+        // finding, the same text opening its document does not.
+        let fx = FeatureExtractor::default();
+        let pronoun = feature_names().iter().position(|n| n == "findings.pronoun").unwrap();
+        let table = ProfileTable::default();
+        assert_eq!(record_features(&fx, &table, &recs[1])[pronoun], 1.0);
+        assert_eq!(record_features(&fx, &table, &recs[2])[pronoun], 0.0);
+        // With no document fields every record stands alone.
+        assign_context(&mut recs, &[]);
+        assert!(recs.iter().all(|r| r.context.is_none()));
+    }
 
     #[test]
     fn reads_labels_in_all_forms_and_names_bad_lines() {

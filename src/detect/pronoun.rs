@@ -6,7 +6,9 @@
 //! (the sentence before and the words before it in its own sentence). It flags the pronoun when that view
 //! holds a place or an organisation and no possible person: no name, no title or role noun, no word of the
 //! pronoun's gender. "she"/"her" must also have no female person anywhere earlier in the document. A
-//! sentence with nothing before it (an isolated sentence) is never flagged: there is nothing to judge.
+//! sentence with nothing before it (the first of a document, or a line scanned alone) is never flagged:
+//! its pronoun may well refer to someone named in text the reader does not have ("Police arrested him
+//! shortly after the fire"), so there is nothing to judge.
 
 use super::classes::{self, Builder, Classes};
 use super::{Detector, Family, Finding};
@@ -182,18 +184,16 @@ impl Detector for PronounCarryOver {
 
     fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
         let tokens = &doc.sentences[index].tokens;
-        if !tokens.iter().any(|t| pronoun_gender(t).is_some()) {
+        if index == 0 || !tokens.iter().any(|t| pronoun_gender(t).is_some()) {
             return;
         }
         // What a reader has in view, for each gender, built up token by token (one pass, however many
         // pronouns): the previous sentence, then the current one up to the pronoun.
         let mut views = [View::default(), View::default()];
-        if index > 0 {
-            let prev = &doc.sentences[index - 1].tokens;
-            let fw = first_word(prev);
-            for i in 0..prev.len() {
-                observe(doc, prev, i, fw, &mut views);
-            }
+        let prev = &doc.sentences[index - 1].tokens;
+        let fw = first_word(prev);
+        for i in 0..prev.len() {
+            observe(doc, prev, i, fw, &mut views);
         }
         let fw = first_word(tokens);
         let mut female_earlier: Option<bool> = None;
@@ -272,7 +272,7 @@ mod tests {
         // 100,000 pronouns after a place, in one sentence: the first is flagged, and from then on a "him"
         // is in view, which may be a person. The view is built in one pass (re-reading the prefix for
         // every pronoun would take ~10^10 steps here).
-        let text = format!("Pyongyang has denied it. {}him.", "him and ".repeat(100_000));
+        let text = format!("Pyongyang has denied it. Talks with {}him.", "him and ".repeat(100_000));
         let found = flags(&text);
         assert_eq!(found, vec![("pronoun/gendered-pronoun-for-thing".to_string(), "him".to_string())]);
     }
@@ -293,5 +293,10 @@ mod tests {
     fn isolated_sentence_is_not_judged() {
         assert!(flags("She said it was fine.").is_empty());
         assert!(flags("He left the company.").is_empty());
+        // The person may be named in text the reader does not have; after a sentence that names only
+        // places and bodies, the same words are flagged.
+        let alone = "Police arrested him shortly after the fire in Berlin.";
+        assert!(flags(alone).is_empty());
+        assert!(!flags(&format!("The fire spread from Berlin to Paris. {alone}")).is_empty());
     }
 }
