@@ -54,13 +54,85 @@ pub fn ranked(kept: &[Kept]) -> Vec<usize> {
     order
 }
 
-/// Writes one document as a JSON line.
+/// Writes one document as a JSON line: the bytes `serde_json` writes for the report (its `Serialize`
+/// form), written here field by field, with the keys as literals, instead of through the derived
+/// serialisers (strings, numbers and floats still go through `serde_json`'s own formatting).
 pub fn write_jsonl(out: &mut dyn Write, report: &DocumentReport) -> io::Result<()> {
-    // Serialised into memory first: one write instead of a call through `dyn Write` per token.
+    // Rendered into memory first: one write instead of a call through `dyn Write` per token.
     let mut line = Vec::with_capacity(256 + report.sentences.iter().map(|s| 2 * s.text.len() + 160).sum::<usize>());
-    serde_json::to_writer(&mut line, report)?;
-    line.push(b'\n');
+    json_line(&mut line, report);
     out.write_all(&line)
+}
+
+/// Appends `report` as a JSON line (see [`write_jsonl`]).
+fn json_line(line: &mut Vec<u8>, report: &DocumentReport) {
+    line.extend_from_slice(b"{\"id\":");
+    json_str(line, &report.id);
+    line.extend_from_slice(b",\"score\":");
+    json_f64(line, report.score);
+    line.extend_from_slice(b",\"verdict\":");
+    json_str(line, report.verdict);
+    line.extend_from_slice(b",\"sentences\":[");
+    for (i, s) in report.sentences.iter().enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        line.extend_from_slice(b"{\"start\":");
+        json_usize(line, s.start);
+        line.extend_from_slice(b",\"end\":");
+        json_usize(line, s.end);
+        line.extend_from_slice(b",\"text\":");
+        json_str(line, &s.text);
+        line.extend_from_slice(b",\"score\":");
+        json_f64(line, s.score);
+        line.extend_from_slice(b",\"findings\":[");
+        for (j, f) in s.findings.iter().enumerate() {
+            if j > 0 {
+                line.push(b',');
+            }
+            line.extend_from_slice(b"{\"rule\":");
+            json_str(line, &f.rule);
+            line.extend_from_slice(b",\"start\":");
+            json_usize(line, f.start);
+            line.extend_from_slice(b",\"end\":");
+            json_usize(line, f.end);
+            line.extend_from_slice(b",\"message\":");
+            json_str(line, &f.message);
+            line.push(b'}');
+        }
+        line.extend_from_slice(b"]}");
+    }
+    line.extend_from_slice(b"],\"passages\":[");
+    for (i, p) in report.passages.iter().enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        line.extend_from_slice(b"{\"start\":");
+        json_usize(line, p.start);
+        line.extend_from_slice(b",\"end\":");
+        json_usize(line, p.end);
+        line.extend_from_slice(b",\"score\":");
+        json_f64(line, p.score);
+        line.push(b'}');
+    }
+    line.extend_from_slice(b"]}\n");
+}
+
+/// A JSON string, escaped as `serde_json` escapes it.
+fn json_str(line: &mut Vec<u8>, s: &str) {
+    serde_json::to_writer(line, s).expect("writing to memory does not fail");
+}
+
+/// A float as `serde_json` writes it (`null` when not finite).
+fn json_f64(line: &mut Vec<u8>, x: f64) {
+    use serde_json::ser::Formatter;
+    let mut f = serde_json::ser::CompactFormatter;
+    if x.is_finite() { f.write_f64(line, x) } else { f.write_null(line) }.expect("writing to memory does not fail");
+}
+
+fn json_usize(line: &mut Vec<u8>, n: usize) {
+    use serde_json::ser::Formatter;
+    serde_json::ser::CompactFormatter.write_u64(line, n as u64).expect("writing to memory does not fail");
 }
 
 /// Writes an unreadable record as a JSON line in its place: `{"id": location, "error": message}`.
@@ -146,4 +218,43 @@ pub fn write_text_report(out: &mut dyn Write, kept: &[Kept], opt: TextOptions) -
         writeln!(out)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::{Family, Finding};
+    use crate::scan::{PassageReport, Scanner};
+
+    fn serde_line(report: &DocumentReport) -> Vec<u8> {
+        let mut line = serde_json::to_vec(report).unwrap();
+        line.push(b'\n');
+        line
+    }
+
+    #[test]
+    fn json_lines_are_the_serde_form_of_the_report() {
+        let scanner = Scanner::new(crate::model::default_model());
+        let texts = [
+            "",
+            "Hello.",
+            "SEOUL: The talks resumed.  It had stolen more than $ 300 million. .\n\nNew paragraph here.",
+            "He said \"it's «done»\"\tand\u{1}left\\ — 12,5 % of the «ransom» was paid.",
+        ];
+        for text in texts {
+            let report = scanner.scan(format!("id \"{text}\"\n"), text);
+            let mut line = Vec::new();
+            write_jsonl(&mut line, &report).unwrap();
+            assert_eq!(String::from_utf8(line).unwrap(), String::from_utf8(serde_line(&report)).unwrap());
+        }
+        let mut report = scanner.scan("x".into(), "One two three. Four five six.");
+        report.score = f64::NAN;
+        report.sentences[0].score = f64::INFINITY;
+        report.sentences[0].findings.push(Finding::new(Family::Calque, "x\u{7f}\u{1f}\"", 1, 2, "a\nb\r\u{2028}é"));
+        report.passages.push(PassageReport { start: usize::MAX, end: 0, score: -0.0 });
+        report.passages.push(PassageReport { start: 3, end: 4, score: 1e-300 });
+        let mut line = Vec::new();
+        write_jsonl(&mut line, &report).unwrap();
+        assert_eq!(line, serde_line(&report));
+    }
 }
