@@ -5,6 +5,7 @@
 //! spaced currency sign against a sentence that is merely too smooth. The names are part of the model file
 //! and checked on load, so a model trained on another feature set is refused rather than misread.
 
+use crate::detect::classes::Classes;
 use crate::detect::{default_detectors, run_detectors, Detector, Finding};
 use crate::document::{Document, TokenKind};
 use crate::fluency::{default_model, Collocations, FluencyModel};
@@ -43,6 +44,21 @@ pub const FINDING_FEATURES: &[(&str, &[&str])] = &[
     ("syntax", &["word-order/", "grammar/"]),
     ("repetition", &["repetition/"]),
 ];
+
+/// Registers the function and profile words as word classes, so that a token's classes (one lookup when
+/// the document is tokenised) answer [`word_class`] for it.
+pub(crate) fn register(b: &mut crate::detect::classes::Builder) {
+    b.add(FUNCTION_WORDS.iter().copied(), Classes::FUNCTION_WORD);
+    for (i, w) in PROFILE_WORDS.iter().enumerate() {
+        b.add_numbered(w, Classes::profile_word(i), |c| c.profile_index().map_or(0, |i| i as u32 + 1));
+    }
+}
+
+/// [`word_class`] of a word token, from its classes.
+#[inline]
+fn token_word_class(classes: Classes) -> (bool, Option<usize>) {
+    (classes.has(Classes::FUNCTION_WORD), classes.profile_index())
+}
 
 /// For a lowercase word: whether it is a function word, and its index among the profile words.
 pub(crate) fn word_class(lower: &str) -> (bool, Option<usize>) {
@@ -148,7 +164,7 @@ impl FeatureExtractor {
                     if k > 0 && doc.tok(t).chars().next().is_some_and(char::is_uppercase) {
                         capitalised += 1;
                     }
-                    let (is_function, profile_index) = word_class(lower);
+                    let (is_function, profile_index) = token_word_class(t.classes);
                     if is_function {
                         function += 1;
                     }
@@ -208,6 +224,17 @@ mod tests {
             let (v, _) = fx.extract(&doc, 0, &ProfileTable::default());
             assert_eq!(v.len(), names.len());
             assert!(v.iter().all(|x| x.is_finite()), "{text}: {v:?}");
+        }
+    }
+
+    #[test]
+    fn token_classes_give_the_word_class() {
+        let doc = Document::new("The bank of England said THE Banks, which it also trusted, will not, however, be here.");
+        for t in doc.sentences[0].tokens.iter().filter(|t| t.kind == TokenKind::Word) {
+            assert_eq!(token_word_class(t.classes), word_class(doc.low(t)), "{}", doc.low(t));
+        }
+        for w in FUNCTION_WORDS.iter().chain(PROFILE_WORDS) {
+            assert_eq!(token_word_class(crate::detect::classes::of(w)), word_class(w), "{w}");
         }
     }
 
