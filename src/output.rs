@@ -118,9 +118,34 @@ fn json_line(line: &mut Vec<u8>, report: &DocumentReport) {
     line.extend_from_slice(b"]}\n");
 }
 
-/// A JSON string, escaped as `serde_json` escapes it.
+/// A JSON string, escaped as `serde_json` escapes it: it escapes only `"`, `\\` and control characters
+/// below U+0020, so a string without them is written as it is (checked eight bytes at a time).
 fn json_str(line: &mut Vec<u8>, s: &str) {
-    serde_json::to_writer(line, s).expect("writing to memory does not fail");
+    if needs_escape(s.as_bytes()) {
+        serde_json::to_writer(line, s).expect("writing to memory does not fail");
+    } else {
+        line.reserve(s.len() + 2);
+        line.push(b'"');
+        line.extend_from_slice(s.as_bytes());
+        line.push(b'"');
+    }
+}
+
+/// Whether `bytes` has a `"`, a `\\` or a byte below 0x20.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Whether some byte of x is below n (n <= 128), exactly.
+    let has_below = |x: u64, n: u8| x.wrapping_sub(ONES * n as u64) & !x & HIGHS != 0;
+    let has = |x: u64, b: u8| has_below(x ^ (ONES * b as u64), 1);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        if has_below(x, 0x20) || has(x, b'"') || has(x, b'\\') {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 /// A float as `serde_json` writes it (`null` when not finite).
@@ -230,6 +255,35 @@ mod tests {
         let mut line = serde_json::to_vec(report).unwrap();
         line.push(b'\n');
         line
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut state = 0x1234_5678_9abc_def1u64;
+        let alphabet: Vec<char> = "ab \"\\\u{0}\u{1}\u{1f}\u{20}\u{7f}\u{80}é’\n\t/".chars().collect();
+        for round in 0..5000 {
+            let len = round % 40;
+            let text: String = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    // mostly plain letters, so that many strings need no escape
+                    if state.is_multiple_of(7) { alphabet[(state >> 8) as usize % alphabet.len()] } else { 'a' }
+                })
+                .collect();
+            let mut line = Vec::new();
+            json_str(&mut line, &text);
+            assert_eq!(line, serde_json::to_vec(&text).unwrap(), "{text:?}");
+        }
+        for b in 0u8..=255 {
+            let bytes = [b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a'];
+            for at in 0..16 {
+                let mut v = bytes;
+                v[at] = b;
+                assert_eq!(needs_escape(&v), b < 0x20 || b == b'"' || b == b'\\', "{b} at {at}");
+            }
+        }
     }
 
     #[test]
