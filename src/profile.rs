@@ -118,9 +118,20 @@ fn for_each_ngram(syms: &[u64], mut f: impl FnMut(usize, u64)) {
 pub struct NgramKeys(Vec<(u8, u64)>);
 
 impl NgramKeys {
+    /// The keys [`for_each_ngram`] gives, in its order, with the orders written out (the same hashes).
     pub fn of(syms: &[u64]) -> NgramKeys {
+        const { assert!(MAX_ORDER == 3, "NgramKeys::of writes out orders 1 to 3") };
+        let step = |h: u64, s: u64| (h.rotate_left(23) ^ s).wrapping_mul(0x100000001b3);
+        let seed = |order: u64| 0x9e3779b97f4a7c15u64.wrapping_mul(order + 1);
         let mut keys = Vec::with_capacity(syms.len() * MAX_ORDER);
-        for_each_ngram(syms, |order, key| keys.push((order as u8, key)));
+        if let (Some(&first), Some(&last)) = (syms.first(), syms.last()) {
+            let s1 = seed(1);
+            keys.extend(syms.iter().filter(|&&s| s != first && s != last).map(|&s| (1u8, step(s1, s))));
+            let s2 = seed(2);
+            keys.extend(syms.windows(2).map(|w| (2u8, step(step(s2, w[0]), w[1]))));
+            let s3 = seed(3);
+            keys.extend(syms.windows(3).map(|w| (3u8, step(step(step(s3, w[0]), w[1]), w[2]))));
+        }
         NgramKeys(keys)
     }
 }
@@ -781,6 +792,21 @@ mod tests {
         assert_eq!([START, END, NUMBER, QUOTE, CAPITALISED], ["<s>", "</s>", "<num>", "<q>", "<Cap>"].map(|s| fnv(s.as_bytes(), 0)));
         let names: Vec<String> = SUFFIXES.iter().chain([&""]).map(|s| format!("<w-{s}>")).collect();
         assert_eq!(SHAPES.to_vec(), names.iter().map(|n| fnv(n.as_bytes(), 0)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn ngram_keys_are_those_of_for_each_ngram() {
+        let texts = ["", "Hello.", "It is known for have an army, \"he said\" in 2021.", "A a a. The the", "Moderna’s jab worked"];
+        for text in texts {
+            let syms = symbols(&Document::single_sentence(text), 0);
+            for syms in [syms.clone(), syms[..1].to_vec(), Vec::new(), vec![START, START, END, END]] {
+                let mut expected = Vec::new();
+                if !syms.is_empty() {
+                    for_each_ngram(&syms, |order, key| expected.push((order as u8, key)));
+                }
+                assert_eq!(NgramKeys::of(&syms).0, expected, "{text:?} {syms:?}");
+            }
+        }
     }
 
     #[test]
