@@ -533,11 +533,13 @@ impl Collocations<'_> {
             let (p, w) = (&pair[0], &pair[1]);
             let (pt, pid, t, id) = (p.token, p.id, w.token, w.id);
             {
-                let adjacent = doc.text[pt.span.end..t.span.start].trim().is_empty();
+                // The cheapest test first (the others look at the text).
                 let content = !p.function && !w.function && id > UNK && pid > UNK;
-                let capitalised = doc.tok(t).chars().next().is_some_and(char::is_uppercase)
-                    || doc.tok(pt).chars().next().is_some_and(char::is_uppercase);
-                if adjacent && content && !capitalised {
+                let adjacent = || doc.text[pt.span.end..t.span.start].trim().is_empty();
+                let capitalised = || {
+                    doc.tok(t).chars().next().is_some_and(char::is_uppercase) || doc.tok(pt).chars().next().is_some_and(char::is_uppercase)
+                };
+                if content && adjacent() && !capitalised() {
                     let (ca, cb) = (m.count(pid), m.count(id));
                     let expected = ca as f32 * cb as f32 / total;
                     if ca >= self.min_word_count && cb >= self.min_word_count && expected >= self.min_expected && m.bigram_count(pid, id) == 0 {
