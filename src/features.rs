@@ -5,6 +5,7 @@
 //! spaced currency sign against a sentence that is merely too smooth. The names are part of the model file
 //! and checked on load, so a model trained on another feature set is refused rather than misread.
 
+use crate::detect::classes::Classes;
 use crate::detect::{default_detectors, run_detectors, Detector, Finding};
 use crate::document::{Document, TokenKind};
 use crate::fluency::{default_model, Collocations, FluencyModel};
@@ -44,6 +45,21 @@ pub const FINDING_FEATURES: &[(&str, &[&str])] = &[
     ("repetition", &["repetition/"]),
 ];
 
+/// Registers the function and profile words as word classes, so that a token's classes (one lookup when
+/// the document is tokenised) answer [`word_class`] for it.
+pub(crate) fn register(b: &mut crate::detect::classes::Builder) {
+    b.add(FUNCTION_WORDS.iter().copied(), Classes::FUNCTION_WORD);
+    for (i, w) in PROFILE_WORDS.iter().enumerate() {
+        b.add_numbered(w, Classes::profile_word(i), |c| c.profile_index().map_or(0, |i| i as u32 + 1));
+    }
+}
+
+/// [`word_class`] of a word token, from its classes.
+#[inline]
+fn token_word_class(classes: Classes) -> (bool, Option<usize>) {
+    (classes.has(Classes::FUNCTION_WORD), classes.profile_index())
+}
+
 /// For a lowercase word: whether it is a function word, and its index among the profile words.
 pub(crate) fn word_class(lower: &str) -> (bool, Option<usize>) {
     static CLASSES: OnceLock<FxHashMap<&'static str, (bool, Option<usize>)>> = OnceLock::new();
@@ -58,6 +74,41 @@ pub(crate) fn word_class(lower: &str) -> (bool, Option<usize>) {
         m
     });
     classes.get(lower).copied().unwrap_or((false, None))
+}
+
+/// The number of distinct words among `words` ((hash, word) pairs, equal words with equal hashes):
+/// up to 32 words through a small open-addressing set of indices on the stack, more by sorting. Words
+/// are compared only when their hashes are equal.
+fn count_distinct(words: &mut [(u64, &str)]) -> usize {
+    const SLOTS: usize = 64;
+    if words.len() > SLOTS / 2 {
+        words.sort_unstable();
+        let mut n = 0;
+        for (i, w) in words.iter().enumerate() {
+            if i == 0 || words[i - 1] != *w {
+                n += 1;
+            }
+        }
+        return n;
+    }
+    // Index + 1 of the word in each slot, 0 for a free slot.
+    let mut slots = [0u8; SLOTS];
+    let mut n = 0;
+    for (i, &(h, w)) in words.iter().enumerate() {
+        let mut s = (h >> 58) as usize; // the hash's top bits: FxHash mixes them best
+        loop {
+            match slots[s] {
+                0 => {
+                    slots[s] = i as u8 + 1;
+                    n += 1;
+                    break;
+                }
+                j if words[j as usize - 1].0 == h && words[j as usize - 1].1 == w => break,
+                _ => s = (s + 1) % SLOTS,
+            }
+        }
+    }
+    n
 }
 
 /// The version of the feature set; bump it whenever names or their meaning change.
@@ -135,7 +186,7 @@ impl FeatureExtractor {
         let (mut capitalised, mut numbers, mut function, mut long, mut contractions) = (0, 0, 0, 0, 0);
         let (mut commas, mut quotes, mut parens) = (0, 0, 0);
         let mut profile = [0u32; PROFILE_WORDS.len()];
-        // The distinct words are counted by sorting (hash, word) pairs: integer comparisons, and words
+        // The distinct words are counted from (hash, word) pairs (see count_distinct): words are
         // compared only when their hashes are equal, so the count is exact.
         let mut distinct: Vec<(u64, &str)> = Vec::with_capacity(sentence.tokens.len());
         for (k, t) in sentence.tokens.iter().enumerate() {
@@ -148,7 +199,7 @@ impl FeatureExtractor {
                     if k > 0 && doc.tok(t).chars().next().is_some_and(char::is_uppercase) {
                         capitalised += 1;
                     }
-                    let (is_function, profile_index) = word_class(lower);
+                    let (is_function, profile_index) = token_word_class(t.classes);
                     if is_function {
                         function += 1;
                     }
@@ -174,13 +225,12 @@ impl FeatureExtractor {
                 },
             }
         }
-        distinct.sort_unstable();
-        distinct.dedup_by(|a, b| a.1 == b.1);
+        let distinct = count_distinct(&mut distinct);
         let w = words.max(1) as f32;
         v.extend([
             (words as f32 + 1.0).ln(),
             letters as f32 / w,
-            distinct.len() as f32 / w,
+            distinct as f32 / w,
             commas as f32 / w,
             capitalised as f32 / w,
             numbers as f32 / w,
@@ -208,6 +258,51 @@ mod tests {
             let (v, _) = fx.extract(&doc, 0, &ProfileTable::default());
             assert_eq!(v.len(), names.len());
             assert!(v.iter().all(|x| x.is_finite()), "{text}: {v:?}");
+        }
+    }
+
+    #[test]
+    fn token_classes_give_the_word_class() {
+        let doc = Document::new("The bank of England said THE Banks, which it also trusted, will not, however, be here.");
+        for t in doc.sentences[0].tokens.iter().filter(|t| t.kind == TokenKind::Word) {
+            assert_eq!(token_word_class(t.classes), word_class(doc.low(t)), "{}", doc.low(t));
+        }
+        for w in FUNCTION_WORDS.iter().chain(PROFILE_WORDS) {
+            assert_eq!(token_word_class(crate::detect::classes::of(w)), word_class(w), "{w}");
+            // (the fluency model relies on this: folding apostrophes never makes a function word)
+            assert!(!w.contains(['\'', '’']), "{w}");
+        }
+    }
+
+    #[test]
+    fn distinct_words_are_counted_exactly() {
+        let mut state = 0x0bad_cafe_1234_5678u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let vocab = ["a", "b", "the", "The", "of", "ab", "ba", "x1", "", "long-word"];
+        for round in 0..3000 {
+            let n = round % 80;
+            let mut words: Vec<(u64, &str)> = (0..n)
+                .map(|_| {
+                    let w = vocab[(next() % vocab.len() as u64) as usize];
+                    // Colliding hashes for different words, now and then (the count must stay exact).
+                    let h = if round % 3 == 0 { (next() % 4) << 58 } else { rustc_hash::FxBuildHasher.hash_one(w) };
+                    (h, w)
+                })
+                .collect();
+            let mut reference: Vec<&str> = words.iter().map(|p| p.1).collect();
+            reference.sort_unstable();
+            reference.dedup();
+            // (with colliding hashes, equal words may carry different hashes: count (hash, word) pairs)
+            let mut pairs = words.clone();
+            pairs.sort_unstable();
+            pairs.dedup();
+            let expected = if round % 3 == 0 { pairs.len() } else { reference.len() };
+            assert_eq!(count_distinct(&mut words), expected, "round {round}");
         }
     }
 

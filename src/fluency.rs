@@ -8,6 +8,7 @@
 //! should have. The model is built by `mtlint build-fluency` from `data/build/lm_human.txt` (see
 //! `data/lexicon/README.md`) into `models/fluency.bin`, a small binary table embedded in the binary.
 
+use crate::detect::classes::Classes;
 use crate::detect::{Detector, Family, Finding};
 use crate::document::{fold_apostrophes, Document, Token, TokenKind};
 use std::borrow::Cow;
@@ -271,7 +272,9 @@ impl FluencyModel {
                 .filter(|t| t.kind != TokenKind::Punct)
                 .map(|token| {
                     let id = if token.kind == TokenKind::Number { NUM } else { token.lm };
-                    let function = if id == UNK { is_function_word(&fold_apostrophes(doc.low(token))) } else { self.function[id as usize] };
+                    // An unknown word's class is in its token's classes (looked up by the unfolded
+                    // lowercase word, which is the same: no function word has an apostrophe).
+                    let function = if id == UNK { token.classes.has(Classes::FUNCTION_WORD) } else { self.function[id as usize] };
                     LmWord { token, id, function }
                 })
                 .collect();
@@ -530,11 +533,13 @@ impl Collocations<'_> {
             let (p, w) = (&pair[0], &pair[1]);
             let (pt, pid, t, id) = (p.token, p.id, w.token, w.id);
             {
-                let adjacent = doc.text[pt.span.end..t.span.start].trim().is_empty();
+                // The cheapest test first (the others look at the text).
                 let content = !p.function && !w.function && id > UNK && pid > UNK;
-                let capitalised = doc.tok(t).chars().next().is_some_and(char::is_uppercase)
-                    || doc.tok(pt).chars().next().is_some_and(char::is_uppercase);
-                if adjacent && content && !capitalised {
+                let adjacent = || doc.text[pt.span.end..t.span.start].trim().is_empty();
+                let capitalised = || {
+                    doc.tok(t).chars().next().is_some_and(char::is_uppercase) || doc.tok(pt).chars().next().is_some_and(char::is_uppercase)
+                };
+                if content && adjacent() && !capitalised() {
                     let (ca, cb) = (m.count(pid), m.count(id));
                     let expected = ca as f32 * cb as f32 / total;
                     if ca >= self.min_word_count && cb >= self.min_word_count && expected >= self.min_expected && m.bigram_count(pid, id) == 0 {

@@ -214,18 +214,19 @@ pub fn read_path(path: &str, opts: &ReadOptions, sink: &mut Sink) -> Result<Read
             sink(Item { location: name.to_string(), line: None, raw, record })?;
         }
         InputFormat::Lines => for_each_line(reader, name, &mut |line_no, raw| {
-            let record = decode(strip_eol(&raw)).map(|text| InputRecord { id: format!("{name}:{line_no}"), text });
-            sink(line_item(name, line_no, raw, opts.keep_raw, record))
+            let location = format!("{name}:{line_no}");
+            let record = decode(strip_eol(raw)).map(|text| InputRecord { id: location.clone(), text });
+            sink(line_item(location, line_no, raw, opts.keep_raw, record))
         })?,
         InputFormat::Jsonl => for_each_line(reader, name, &mut |line_no, raw| {
             let location = format!("{name}:{line_no}");
-            let record = decode(strip_eol(&raw)).and_then(|l| {
+            let record = decode(strip_eol(raw)).and_then(|l| {
                 if l.trim().is_empty() {
                     return Err("blank line".into());
                 }
                 parse_json_record(&l, &opts.fields, &location)
             });
-            sink(line_item(name, line_no, raw, opts.keep_raw, record))
+            sink(line_item(location, line_no, raw, opts.keep_raw, record))
         })?,
         InputFormat::Feed => {
             let items = feed::read_feed(reader).map_err(|message| Error::Record { location: name.to_string(), message })?;
@@ -266,8 +267,8 @@ pub fn read_path(path: &str, opts: &ReadOptions, sink: &mut Sink) -> Result<Read
     Ok(stats)
 }
 
-fn line_item(name: &str, line_no: usize, raw: Vec<u8>, keep_raw: bool, record: Result<InputRecord, String>) -> Item {
-    Item { location: format!("{name}:{line_no}"), line: Some(line_no), raw: keep_raw.then_some(raw), record }
+fn line_item(location: String, line_no: usize, raw: &[u8], keep_raw: bool, record: Result<InputRecord, String>) -> Item {
+    Item { location, line: Some(line_no), raw: keep_raw.then(|| raw.to_vec()), record }
 }
 
 fn strip_eol(line: &[u8]) -> &[u8] {
@@ -284,17 +285,21 @@ fn decode(bytes: &[u8]) -> Result<String, String> {
         .map_err(|e| format!("not valid UTF-8 (at byte {})", e.valid_up_to()))
 }
 
-/// Calls `f` with each line's number and bytes, line ending included.
-fn for_each_line(mut reader: Box<dyn BufRead>, name: &str, f: &mut dyn FnMut(usize, Vec<u8>) -> Result<(), Error>) -> Result<(), Error> {
+/// What [`for_each_line`] calls with each line's number and bytes.
+type LineFn<'a> = dyn FnMut(usize, &[u8]) -> Result<(), Error> + 'a;
+
+/// Calls `f` with each line's number and bytes, line ending included (read into one buffer, reused).
+fn for_each_line(mut reader: Box<dyn BufRead>, name: &str, f: &mut LineFn) -> Result<(), Error> {
     let mut line_no = 0usize;
+    let mut buf = Vec::new();
     loop {
-        let mut buf = Vec::new();
+        buf.clear();
         let n = reader.read_until(b'\n', &mut buf).map_err(|e| Error::io(format!("{name}:{}", line_no + 1), e))?;
         if n == 0 {
             return Ok(());
         }
         line_no += 1;
-        f(line_no, buf)?;
+        f(line_no, &buf)?;
     }
 }
 

@@ -17,7 +17,7 @@ use crate::detect::Finding;
 use crate::document::Document;
 use crate::error::Error;
 use crate::features::{feature_names, FeatureExtractor, FEATURE_SET_VERSION};
-use crate::profile::{NgramKeys, ProfileTable, MAX_ORDER};
+use crate::profile::{MergedProfiles, NgramKeys, ProfileTable, MAX_ORDER};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -157,13 +157,26 @@ impl Model {
 
     /// Calls `each(head, raw logit, profile features)` for every head on sentence `index` of `doc`: the
     /// features shared by all heads are computed once, and the sentence's n-gram keys once, looked up in
-    /// each head's table. Returns the shared features and the findings.
-    fn score_heads(&self, extractor: &FeatureExtractor, doc: &Document, index: usize, mut each: impl FnMut(usize, f64, [f32; MAX_ORDER])) -> (Vec<f32>, Vec<Finding>) {
+    /// each head's table, or once in `merged` when it merges this model's tables (the same numbers).
+    /// Returns the shared features and the findings.
+    fn score_heads(
+        &self,
+        extractor: &FeatureExtractor,
+        merged: Option<&MergedProfiles>,
+        doc: &Document,
+        index: usize,
+        mut each: impl FnMut(usize, f64, [f32; MAX_ORDER]),
+    ) -> (Vec<f32>, Vec<Finding>) {
         let (mut features, findings) = extractor.extract_base(doc, index);
         let shared = features.len();
         let ngrams = NgramKeys::of(&crate::profile::symbols(doc, index));
+        let mut profiles = [[0.0f32; MAX_ORDER]; MergedProfiles::MAX_HEADS];
+        let merged = merged.filter(|m| m.merges(self.heads.iter().map(|h| &h.profile)));
+        if let Some(m) = merged {
+            m.features_of_ngrams(&ngrams, &mut profiles);
+        }
         for (h, head) in self.heads.iter().enumerate() {
-            let profile = head.profile.features_of_ngrams(&ngrams);
+            let profile = if merged.is_some() { profiles[h] } else { head.profile.features_of_ngrams(&ngrams) };
             features.truncate(shared);
             features.extend(profile);
             each(h, self.head_logit(h, &features), profile);
@@ -172,10 +185,22 @@ impl Model {
         (features, findings)
     }
 
+    /// The heads' profile tables merged into one lookup, for [`Model::score_sentence_merged`] (`None`
+    /// when the model has one head, whose own table is as fast).
+    pub fn merged_profiles(&self) -> Option<MergedProfiles> {
+        MergedProfiles::new(&self.heads.iter().map(|h| &h.profile).collect::<Vec<_>>())
+    }
+
     /// Scores sentence `index` of `doc`: the largest head logit, and the features of that head.
     pub fn score_sentence(&self, extractor: &FeatureExtractor, doc: &Document, index: usize) -> Scored {
+        self.score_sentence_merged(extractor, None, doc, index)
+    }
+
+    /// [`Model::score_sentence`], looking the n-grams up in `merged` (from [`Model::merged_profiles`]
+    /// of this model; ignored when it merges other tables than this model's).
+    pub fn score_sentence_merged(&self, extractor: &FeatureExtractor, merged: Option<&MergedProfiles>, doc: &Document, index: usize) -> Scored {
         let mut best: (f64, usize, [f32; MAX_ORDER]) = (f64::NEG_INFINITY, 0, [0.0; MAX_ORDER]);
-        let (mut features, findings) = self.score_heads(extractor, doc, index, |h, z, profile| {
+        let (mut features, findings) = self.score_heads(extractor, merged, doc, index, |h, z, profile| {
             if z > best.0 || h == 0 {
                 best = (z, h, profile);
             }
@@ -187,7 +212,7 @@ impl Model {
     /// Every head's uncalibrated logit for sentence `index` of `doc`, in the order of `heads`.
     pub fn head_logits(&self, extractor: &FeatureExtractor, doc: &Document, index: usize) -> Vec<f64> {
         let mut logits = Vec::with_capacity(self.heads.len());
-        self.score_heads(extractor, doc, index, |_, z, _| logits.push(z));
+        self.score_heads(extractor, None, doc, index, |_, z, _| logits.push(z));
         logits
     }
 

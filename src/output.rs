@@ -54,13 +54,110 @@ pub fn ranked(kept: &[Kept]) -> Vec<usize> {
     order
 }
 
-/// Writes one document as a JSON line.
+/// Writes one document as a JSON line: the bytes `serde_json` writes for the report (its `Serialize`
+/// form), written here field by field, with the keys as literals, instead of through the derived
+/// serialisers (strings, numbers and floats still go through `serde_json`'s own formatting).
 pub fn write_jsonl(out: &mut dyn Write, report: &DocumentReport) -> io::Result<()> {
-    // Serialised into memory first: one write instead of a call through `dyn Write` per token.
+    // Rendered into memory first: one write instead of a call through `dyn Write` per token.
     let mut line = Vec::with_capacity(256 + report.sentences.iter().map(|s| 2 * s.text.len() + 160).sum::<usize>());
-    serde_json::to_writer(&mut line, report)?;
-    line.push(b'\n');
+    json_line(&mut line, report);
     out.write_all(&line)
+}
+
+/// Appends `report` as a JSON line (see [`write_jsonl`]).
+fn json_line(line: &mut Vec<u8>, report: &DocumentReport) {
+    line.extend_from_slice(b"{\"id\":");
+    json_str(line, &report.id);
+    line.extend_from_slice(b",\"score\":");
+    json_f64(line, report.score);
+    line.extend_from_slice(b",\"verdict\":");
+    json_str(line, report.verdict);
+    line.extend_from_slice(b",\"sentences\":[");
+    for (i, s) in report.sentences.iter().enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        line.extend_from_slice(b"{\"start\":");
+        json_usize(line, s.start);
+        line.extend_from_slice(b",\"end\":");
+        json_usize(line, s.end);
+        line.extend_from_slice(b",\"text\":");
+        json_str(line, &s.text);
+        line.extend_from_slice(b",\"score\":");
+        json_f64(line, s.score);
+        line.extend_from_slice(b",\"findings\":[");
+        for (j, f) in s.findings.iter().enumerate() {
+            if j > 0 {
+                line.push(b',');
+            }
+            line.extend_from_slice(b"{\"rule\":");
+            json_str(line, &f.rule);
+            line.extend_from_slice(b",\"start\":");
+            json_usize(line, f.start);
+            line.extend_from_slice(b",\"end\":");
+            json_usize(line, f.end);
+            line.extend_from_slice(b",\"message\":");
+            json_str(line, &f.message);
+            line.push(b'}');
+        }
+        line.extend_from_slice(b"]}");
+    }
+    line.extend_from_slice(b"],\"passages\":[");
+    for (i, p) in report.passages.iter().enumerate() {
+        if i > 0 {
+            line.push(b',');
+        }
+        line.extend_from_slice(b"{\"start\":");
+        json_usize(line, p.start);
+        line.extend_from_slice(b",\"end\":");
+        json_usize(line, p.end);
+        line.extend_from_slice(b",\"score\":");
+        json_f64(line, p.score);
+        line.push(b'}');
+    }
+    line.extend_from_slice(b"]}\n");
+}
+
+/// A JSON string, escaped as `serde_json` escapes it: it escapes only `"`, `\\` and control characters
+/// below U+0020, so a string without them is written as it is (checked eight bytes at a time).
+fn json_str(line: &mut Vec<u8>, s: &str) {
+    if needs_escape(s.as_bytes()) {
+        serde_json::to_writer(line, s).expect("writing to memory does not fail");
+    } else {
+        line.reserve(s.len() + 2);
+        line.push(b'"');
+        line.extend_from_slice(s.as_bytes());
+        line.push(b'"');
+    }
+}
+
+/// Whether `bytes` has a `"`, a `\\` or a byte below 0x20.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Whether some byte of x is below n (n <= 128), exactly.
+    let has_below = |x: u64, n: u8| x.wrapping_sub(ONES * n as u64) & !x & HIGHS != 0;
+    let has = |x: u64, b: u8| has_below(x ^ (ONES * b as u64), 1);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        if has_below(x, 0x20) || has(x, b'"') || has(x, b'\\') {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
+/// A float as `serde_json` writes it (`null` when not finite).
+fn json_f64(line: &mut Vec<u8>, x: f64) {
+    use serde_json::ser::Formatter;
+    let mut f = serde_json::ser::CompactFormatter;
+    if x.is_finite() { f.write_f64(line, x) } else { f.write_null(line) }.expect("writing to memory does not fail");
+}
+
+fn json_usize(line: &mut Vec<u8>, n: usize) {
+    use serde_json::ser::Formatter;
+    serde_json::ser::CompactFormatter.write_u64(line, n as u64).expect("writing to memory does not fail");
 }
 
 /// Writes an unreadable record as a JSON line in its place: `{"id": location, "error": message}`.
@@ -146,4 +243,72 @@ pub fn write_text_report(out: &mut dyn Write, kept: &[Kept], opt: TextOptions) -
         writeln!(out)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::{Family, Finding};
+    use crate::scan::{PassageReport, Scanner};
+
+    fn serde_line(report: &DocumentReport) -> Vec<u8> {
+        let mut line = serde_json::to_vec(report).unwrap();
+        line.push(b'\n');
+        line
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut state = 0x1234_5678_9abc_def1u64;
+        let alphabet: Vec<char> = "ab \"\\\u{0}\u{1}\u{1f}\u{20}\u{7f}\u{80}é’\n\t/".chars().collect();
+        for round in 0..5000 {
+            let len = round % 40;
+            let text: String = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    // mostly plain letters, so that many strings need no escape
+                    if state.is_multiple_of(7) { alphabet[(state >> 8) as usize % alphabet.len()] } else { 'a' }
+                })
+                .collect();
+            let mut line = Vec::new();
+            json_str(&mut line, &text);
+            assert_eq!(line, serde_json::to_vec(&text).unwrap(), "{text:?}");
+        }
+        for b in 0u8..=255 {
+            let bytes = [b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a', b'a'];
+            for at in 0..16 {
+                let mut v = bytes;
+                v[at] = b;
+                assert_eq!(needs_escape(&v), b < 0x20 || b == b'"' || b == b'\\', "{b} at {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn json_lines_are_the_serde_form_of_the_report() {
+        let scanner = Scanner::new(crate::model::default_model());
+        let texts = [
+            "",
+            "Hello.",
+            "SEOUL: The talks resumed.  It had stolen more than $ 300 million. .\n\nNew paragraph here.",
+            "He said \"it's «done»\"\tand\u{1}left\\ — 12,5 % of the «ransom» was paid.",
+        ];
+        for text in texts {
+            let report = scanner.scan(format!("id \"{text}\"\n"), text);
+            let mut line = Vec::new();
+            write_jsonl(&mut line, &report).unwrap();
+            assert_eq!(String::from_utf8(line).unwrap(), String::from_utf8(serde_line(&report)).unwrap());
+        }
+        let mut report = scanner.scan("x".into(), "One two three. Four five six.");
+        report.score = f64::NAN;
+        report.sentences[0].score = f64::INFINITY;
+        report.sentences[0].findings.push(Finding::new(Family::Calque, "x\u{7f}\u{1f}\"", 1, 2, "a\nb\r\u{2028}é"));
+        report.passages.push(PassageReport { start: usize::MAX, end: 0, score: -0.0 });
+        report.passages.push(PassageReport { start: 3, end: 4, score: 1e-300 });
+        let mut line = Vec::new();
+        write_jsonl(&mut line, &report).unwrap();
+        assert_eq!(line, serde_line(&report));
+    }
 }

@@ -7,7 +7,9 @@
 //! what separates MT from human English across domains (cf. the function-word and POS n-gram features of
 //! the MT-detection literature). A naive-Bayes log-count ratio per n-gram, learned from the labelled
 //! training data by `mtlint train`, turns a sentence into three features: the mean log ratio of its known
-//! unigrams, bigrams and trigrams. The table is part of the model file.
+//! unigrams, bigrams and trigrams. The table is part of the model file (one per model head); for
+//! scanning, the heads' tables are also merged into one lookup ([`MergedProfiles`]) so that each n-gram
+//! of a sentence is looked up once for all heads.
 
 use crate::document::{Document, TokenKind};
 use crate::error::Error;
@@ -116,9 +118,20 @@ fn for_each_ngram(syms: &[u64], mut f: impl FnMut(usize, u64)) {
 pub struct NgramKeys(Vec<(u8, u64)>);
 
 impl NgramKeys {
+    /// The keys [`for_each_ngram`] gives, in its order, with the orders written out (the same hashes).
     pub fn of(syms: &[u64]) -> NgramKeys {
+        const { assert!(MAX_ORDER == 3, "NgramKeys::of writes out orders 1 to 3") };
+        let step = |h: u64, s: u64| (h.rotate_left(23) ^ s).wrapping_mul(0x100000001b3);
+        let seed = |order: u64| 0x9e3779b97f4a7c15u64.wrapping_mul(order + 1);
         let mut keys = Vec::with_capacity(syms.len() * MAX_ORDER);
-        for_each_ngram(syms, |order, key| keys.push((order as u8, key)));
+        if let (Some(&first), Some(&last)) = (syms.first(), syms.last()) {
+            let s1 = seed(1);
+            keys.extend(syms.iter().filter(|&&s| s != first && s != last).map(|&s| (1u8, step(s1, s))));
+            let s2 = seed(2);
+            keys.extend(syms.windows(2).map(|w| (2u8, step(step(s2, w[0]), w[1]))));
+            let s3 = seed(3);
+            keys.extend(syms.windows(3).map(|w| (3u8, step(step(step(s3, w[0]), w[1]), w[2]))));
+        }
         NgramKeys(keys)
     }
 }
@@ -268,6 +281,221 @@ impl Builder {
 
     fn finish(self) -> Table {
         self.table
+    }
+}
+
+/// Several heads' tables merged into one lookup: each n-gram key once, with every head's weight (NaN
+/// for a head whose table does not have the key). A sentence's n-grams then cost one cache-line read each
+/// (two heads: four entries to a 64-byte bucket), not one per head. Laid out like [`Table`]: entries in
+/// key order fill buckets (a key's home bucket is its top 32 bits scaled to the bucket count, which keeps
+/// bucket order = key order), an entry that does not fit goes to the next bucket with room, and a lookup
+/// scans from the home bucket until it meets a larger key or a free slot. Built by one sequential merge
+/// of the heads' tables (their entries are already in key order), so it holds exactly their keys and
+/// weights. Two to four heads; a model with more (or one) looks the n-grams up in each head's table.
+pub enum MergedProfiles {
+    Two(Merged<2>),
+    Three(Merged<3>),
+    Four(Merged<4>),
+}
+
+/// [`MergedProfiles`] of `H` heads.
+pub struct Merged<const H: usize> {
+    buckets: Vec<MergedBucket<H>>,
+    /// Home buckets (`buckets` may have a few more, for entries that overflow past the last one).
+    homes: u64,
+    /// The tables merged, to check that a model still has them.
+    sources: Vec<std::sync::Arc<Table>>,
+}
+
+/// Entries per bucket of a [`Merged`] table.
+const MERGED_SLOTS: usize = 4;
+
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct MergedBucket<const H: usize> {
+    keys: [u64; MERGED_SLOTS],
+    /// Per slot, each head's weight: `ABSENT` bits when the head lacks the key, `FREE` bits in the first
+    /// weight of an unused slot.
+    weights: [[f32; H]; MERGED_SLOTS],
+}
+
+/// The bits of the first weight of a free slot (a NaN that no stored weight has: they are finite).
+const FREE: u32 = 0x7fff_ffff;
+/// The bits of an absent weight (another NaN).
+const ABSENT: u32 = 0x7fc0_0000;
+
+impl<const H: usize> MergedBucket<H> {
+    const EMPTY: Self = MergedBucket { keys: [0; MERGED_SLOTS], weights: [[f32::from_bits(FREE); H]; MERGED_SLOTS] };
+
+    #[inline]
+    fn is_free(&self, slot: usize) -> bool {
+        self.weights[slot][0].to_bits() == FREE
+    }
+}
+
+/// The entries of a [`Table`] in key order.
+struct Records<'a> {
+    buckets: &'a [Bucket],
+    bucket: usize,
+    slot: usize,
+}
+
+impl Iterator for Records<'_> {
+    type Item = (u64, f32);
+
+    #[inline]
+    fn next(&mut self) -> Option<(u64, f32)> {
+        loop {
+            let b = self.buckets.get(self.bucket)?;
+            if self.slot < b.used as usize {
+                self.slot += 1;
+                return Some((b.key(self.slot - 1), b.weight(self.slot - 1)));
+            }
+            self.bucket += 1;
+            self.slot = 0;
+        }
+    }
+}
+
+/// The home bucket of `key` among `homes`: monotone in the key.
+#[inline]
+fn home_bucket(key: u64, homes: u64) -> usize {
+    (((key >> 32) * homes) >> 32) as usize
+}
+
+impl<const H: usize> Merged<H> {
+    fn new(tables: &[&ProfileTable]) -> Merged<H> {
+        // An upper bound of the distinct keys, about three entries to a bucket of four.
+        let total: usize = tables.iter().map(|t| t.len()).sum();
+        let homes = (total * 4).div_ceil(MERGED_SLOTS * 3).max(1);
+        let mut buckets = vec![MergedBucket::<H>::EMPTY; homes];
+        let mut records: [Records; H] = std::array::from_fn(|h| Records { buckets: &tables[h].table.buckets, bucket: 0, slot: 0 });
+        let mut next: [Option<(u64, f32)>; H] = std::array::from_fn(|h| records[h].next());
+        let (mut bucket, mut used) = (0usize, 0usize);
+        while let Some(key) = next.iter().flatten().map(|e| e.0).min() {
+            let mut weights = [f32::from_bits(ABSENT); H];
+            for h in 0..H {
+                if let Some((k, w)) = next[h] {
+                    if k == key {
+                        weights[h] = w;
+                        next[h] = records[h].next();
+                    }
+                }
+            }
+            let home = home_bucket(key, homes as u64);
+            if home > bucket {
+                (bucket, used) = (home, 0);
+            } else if used == MERGED_SLOTS {
+                (bucket, used) = (bucket + 1, 0);
+            }
+            if bucket == buckets.len() {
+                buckets.push(MergedBucket::EMPTY); // overflow past the last home bucket
+            }
+            buckets[bucket].keys[used] = key;
+            buckets[bucket].weights[used] = weights;
+            used += 1;
+        }
+        Merged { buckets, homes: homes as u64, sources: tables.iter().map(|t| t.table.clone()).collect() }
+    }
+
+    /// The bucket and slot of `key`.
+    #[inline]
+    fn find(&self, key: u64) -> Option<(&MergedBucket<H>, usize)> {
+        let mut b = home_bucket(key, self.homes);
+        while let Some(bucket) = self.buckets.get(b) {
+            for slot in 0..MERGED_SLOTS {
+                if bucket.is_free(slot) {
+                    return None;
+                }
+                let k = bucket.keys[slot];
+                if k >= key {
+                    return (k == key).then_some((bucket, slot));
+                }
+            }
+            b += 1;
+        }
+        None
+    }
+
+    fn features_of_ngrams(&self, ngrams: &NgramKeys, out: &mut [[f32; MAX_ORDER]]) {
+        let keys = &ngrams.0;
+        // Reads each key's home bucket first, as ProfileTable::features_of_ngrams does.
+        let touched = keys.iter().fold(0u64, |acc, &(_, key)| acc ^ self.buckets.get(home_bucket(key, self.homes)).map_or(0, |b| b.keys[0]));
+        std::hint::black_box(touched);
+        let mut sums = [[0.0f32; MAX_ORDER]; H];
+        let mut counts = [[0u32; MAX_ORDER]; H];
+        for &(order, key) in keys {
+            if let Some((bucket, slot)) = self.find(key) {
+                let o = order as usize - 1;
+                for h in 0..H {
+                    let w = bucket.weights[slot][h];
+                    if !w.is_nan() {
+                        sums[h][o] += w;
+                        counts[h][o] += 1;
+                    }
+                }
+            }
+        }
+        for (h, features) in out.iter_mut().enumerate().take(H) {
+            *features = std::array::from_fn(|o| if counts[h][o] == 0 { 0.0 } else { sums[h][o] / counts[h][o] as f32 });
+        }
+    }
+
+    fn merges<'a>(&self, tables: impl IntoIterator<Item = &'a ProfileTable>) -> bool {
+        let mut n = 0;
+        for t in tables {
+            if self.sources.get(n).is_none_or(|s| !std::sync::Arc::ptr_eq(&t.table, s)) {
+                return false;
+            }
+            n += 1;
+        }
+        n == self.sources.len()
+    }
+}
+
+impl MergedProfiles {
+    /// Most heads merged.
+    pub const MAX_HEADS: usize = 4;
+
+    /// The merged lookup of `tables` (in head order); `None` for one table (its own layout is as good)
+    /// or more than [`Self::MAX_HEADS`].
+    pub fn new(tables: &[&ProfileTable]) -> Option<MergedProfiles> {
+        match tables.len() {
+            2 => Some(MergedProfiles::Two(Merged::new(tables))),
+            3 => Some(MergedProfiles::Three(Merged::new(tables))),
+            4 => Some(MergedProfiles::Four(Merged::new(tables))),
+            _ => None,
+        }
+    }
+
+    /// Whether these are the merged tables of `tables` (the same tables, not equal copies).
+    pub fn merges<'a>(&self, tables: impl IntoIterator<Item = &'a ProfileTable>) -> bool {
+        match self {
+            MergedProfiles::Two(m) => m.merges(tables),
+            MergedProfiles::Three(m) => m.merges(tables),
+            MergedProfiles::Four(m) => m.merges(tables),
+        }
+    }
+
+    /// [`ProfileTable::features_of_ngrams`] of every head at once: `out[h]` gets head `h`'s features,
+    /// the same numbers (summed in the same order) as its own table gives.
+    pub fn features_of_ngrams(&self, ngrams: &NgramKeys, out: &mut [[f32; MAX_ORDER]]) {
+        match self {
+            MergedProfiles::Two(m) => m.features_of_ngrams(ngrams, out),
+            MergedProfiles::Three(m) => m.features_of_ngrams(ngrams, out),
+            MergedProfiles::Four(m) => m.features_of_ngrams(ngrams, out),
+        }
+    }
+}
+
+impl std::fmt::Debug for MergedProfiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (heads, buckets) = match self {
+            MergedProfiles::Two(m) => (2, m.buckets.len()),
+            MergedProfiles::Three(m) => (3, m.buckets.len()),
+            MergedProfiles::Four(m) => (4, m.buckets.len()),
+        };
+        f.debug_struct("MergedProfiles").field("heads", &heads).field("buckets", &buckets).finish()
     }
 }
 
@@ -567,6 +795,21 @@ mod tests {
     }
 
     #[test]
+    fn ngram_keys_are_those_of_for_each_ngram() {
+        let texts = ["", "Hello.", "It is known for have an army, \"he said\" in 2021.", "A a a. The the", "Moderna’s jab worked"];
+        for text in texts {
+            let syms = symbols(&Document::single_sentence(text), 0);
+            for syms in [syms.clone(), syms[..1].to_vec(), Vec::new(), vec![START, START, END, END]] {
+                let mut expected = Vec::new();
+                if !syms.is_empty() {
+                    for_each_ngram(&syms, |order, key| expected.push((order as u8, key)));
+                }
+                assert_eq!(NgramKeys::of(&syms).0, expected, "{text:?} {syms:?}");
+            }
+        }
+    }
+
+    #[test]
     fn learned_ratios_point_the_right_way() {
         let t = table();
         let mt_like = t.features(&Document::new("It is known for have a plan."), 0);
@@ -652,6 +895,57 @@ mod tests {
         let mut bad = engine.encode(&sorted).into_bytes();
         bad[100] = b'$';
         assert!(ProfileTable::from_base64_records(&bad).is_none());
+    }
+
+    /// A table of `keys` with weights from `seed`.
+    fn table_of(keys: &[u64], seed: f32) -> ProfileTable {
+        let mut sorted = keys.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let bytes: Vec<u8> = sorted.iter().enumerate().flat_map(|(i, k)| [k.to_le_bytes().as_slice(), (seed + i as f32 * 0.25).to_le_bytes().as_slice()].concat()).collect();
+        ProfileTable::from_bytes(bytes).unwrap()
+    }
+
+    #[test]
+    fn merged_tables_give_each_heads_own_features() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut random = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let sentences: Vec<NgramKeys> = (0..60).map(|n| NgramKeys((0..n).map(|i| ((i % 3 + 1) as u8, random() % 4000)).collect())).collect();
+        for heads in 2..=4usize {
+            // Overlapping key sets, clusters (crowded buckets) and the ends of the key space.
+            let tables: Vec<ProfileTable> = (0..heads)
+                .map(|h| {
+                    let mut keys: Vec<u64> = (0..3000u64).filter(|k| (k * (h as u64 + 3)) % 7 < 4).collect();
+                    keys.extend((0..50u64).map(|i| (1u64 << 62) + i * 5 + h as u64));
+                    keys.extend([0, u64::MAX, u64::MAX - 1 - h as u64]);
+                    table_of(&keys, h as f32 - 1.5)
+                })
+                .collect();
+            let refs: Vec<&ProfileTable> = tables.iter().collect();
+            let merged = MergedProfiles::new(&refs).expect("2 to 4 heads");
+            assert!(merged.merges(tables.iter()));
+            let mut probes = sentences.iter().map(|s| NgramKeys(s.0.clone())).collect::<Vec<_>>();
+            probes.push(NgramKeys(vec![(1, 0), (2, u64::MAX), (3, u64::MAX - 1), (1, (1u64 << 62) + 5), (2, 1u64 << 63)]));
+            for ngrams in &probes {
+                let mut out = [[f32::NAN; MAX_ORDER]; MergedProfiles::MAX_HEADS];
+                merged.features_of_ngrams(ngrams, &mut out);
+                for (h, t) in tables.iter().enumerate() {
+                    assert_eq!(out[h].map(f32::to_bits), t.features_of_ngrams(ngrams).map(f32::to_bits), "{heads} heads, head {h}");
+                }
+            }
+            // Equal copies are other tables: the merged lookup is not theirs.
+            let copies: Vec<ProfileTable> = tables.iter().map(|t| ProfileTable::from_bytes(t.to_bytes()).unwrap()).collect();
+            assert!(!merged.merges(copies.iter()));
+            assert!(!merged.merges(tables.iter().take(heads - 1)));
+        }
+        let one = table_of(&[1, 2, 3], 0.0);
+        assert!(MergedProfiles::new(&[&one]).is_none());
+        assert!(MergedProfiles::new(&[&one; 5]).is_none());
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::detect::Finding;
 use crate::document::{Document, TokenKind};
 use crate::features::FeatureExtractor;
 use crate::model::{sigmoid, Contribution, Model, Scored};
+use crate::profile::MergedProfiles;
 use serde::Serialize;
 
 /// Sentences per passage window.
@@ -82,6 +83,8 @@ pub struct Scanner<'m> {
     pub extractor: FeatureExtractor,
     /// Documents above this score get the verdict "mt".
     pub threshold: f64,
+    /// The model's head profiles in one lookup (used while `model` is still the model it was built for).
+    merged: Option<MergedProfiles>,
 }
 
 /// The document score from its judged sentences' calibrated logits: sigmoid(sum / sqrt(n)), 0 when none.
@@ -100,7 +103,8 @@ pub fn document_score(logits: impl IntoIterator<Item = f64>) -> f64 {
 
 impl<'m> Scanner<'m> {
     pub fn new(model: &'m Model) -> Self {
-        Scanner { model, extractor: FeatureExtractor::default(), threshold: model.threshold }
+        let merged = model.merged_profiles();
+        Scanner { model, extractor: FeatureExtractor::default(), threshold: model.threshold, merged }
     }
 
     /// Scores `text` as one document.
@@ -108,7 +112,7 @@ impl<'m> Scanner<'m> {
         let doc = Document::new(text);
         let mut sentences = Vec::with_capacity(doc.sentences.len());
         for (i, s) in doc.sentences.iter().enumerate() {
-            let Scored { features, findings, head, raw_logit } = self.model.score_sentence(&self.extractor, &doc, i);
+            let Scored { features, findings, head, raw_logit } = self.model.score_sentence_merged(&self.extractor, self.merged.as_ref(), &doc, i);
             let words = s.tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
             let (logit, score) = if words >= MIN_WORDS {
                 let logit = self.model.calibrate(raw_logit);

@@ -79,6 +79,23 @@ const ASCII_SENTENCE: [Option<SCat>; 128] = {
     t
 };
 
+/// For an ASCII character of a category after which no break may come (Lower, Upper, Numeric, Any,
+/// SContinue), the part [`advance`] adds for it (such parts never collapse into the one before); 0 for
+/// the others.
+const ASCII_PLAIN_PART: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match ASCII_SENTENCE[b] {
+            Some(SCat::Upper | SCat::Lower) => part::UPPER_LOWER as u8,
+            Some(SCat::Numeric | SCat::Any | SCat::SContinue) => part::OTHER as u8,
+            _ => 0,
+        };
+        b += 1;
+    }
+    t
+};
+
 /// What the sentence state machine remembers of a character (runs of Close and of Sp collapse): the
 /// crate keeps the last four in an array; here they are the four bytes of a `u32`, the latest lowest.
 mod part {
@@ -169,6 +186,13 @@ fn sentence_spans_fast(line: &str, base: usize, out: &mut Vec<Span>) -> bool {
     let mark = out.len();
     if line.is_ascii() {
         for (pos, &b) in line.as_bytes().iter().enumerate() {
+            // Most characters are letters, digits and the like, which cannot break where no break
+            // may come: they only add their part to the state (`step` would do the same).
+            let plain = ASCII_PLAIN_PART[b as usize];
+            if plain != 0 && !segmenter.may_break {
+                segmenter.state = (segmenter.state << 8) | plain as u32;
+                continue;
+            }
             let cat = ASCII_SENTENCE[b as usize].expect("every ASCII character has a category");
             segmenter.step(pos, cat, out);
         }
@@ -417,6 +441,19 @@ pub fn for_each_word_bound<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str))
         let bytes = text.as_bytes();
         while pos < text.len() {
             let rest = &text[pos..];
+            // Most segments are a run of letters ended by a character that cannot continue a word
+            // (WB5, then WB999): found without the state machine.
+            if ASCII_WORD[bytes[pos] as usize] == WCat::ALetter {
+                let run = bytes[pos..].iter().position(|&b| ASCII_WORD[b as usize] != WCat::ALetter).unwrap_or(rest.len());
+                let continues = bytes.get(pos + run).is_some_and(|&b| {
+                    matches!(ASCII_WORD[b as usize], WCat::Numeric | WCat::ExtendNumLet | WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote)
+                });
+                if !continues {
+                    f(pos, &rest[..run]);
+                    pos += run;
+                    continue;
+                }
+            }
             let cats = bytes[pos..].iter().enumerate().map(|(i, &b)| (i, ASCII_WORD[b as usize]));
             let len = first_word_len(rest, cats);
             f(pos, &rest[..len]);
@@ -497,6 +534,14 @@ mod tests {
         for b in 0u8..128 {
             assert_eq!(ASCII_SENTENCE[b as usize], sentence_category(b as char), "{b}");
             assert_eq!(Some(ASCII_WORD[b as usize]), word_category(b as char), "{b}");
+            let cat = ASCII_SENTENCE[b as usize].unwrap();
+            let no_break_after = matches!(cat, SCat::Lower | SCat::Upper | SCat::Numeric | SCat::Any | SCat::SContinue);
+            assert_eq!(ASCII_PLAIN_PART[b as usize] != 0, no_break_after, "{b}");
+            if no_break_after {
+                for state in [part::SOT, part::SP_PLUS, 0x0405_0607, ASCII_PLAIN_PART[b as usize] as u32] {
+                    assert_eq!(advance(state, cat), (state << 8) | ASCII_PLAIN_PART[b as usize] as u32, "{b}");
+                }
+            }
         }
     }
 
@@ -512,6 +557,25 @@ mod tests {
             }
         }
         assert!(checked > 15_000);
+    }
+
+    #[test]
+    fn random_ascii_text_has_the_crates_boundaries() {
+        // The ASCII fast paths (letter runs, characters after which no sentence break may come).
+        let common: Vec<char> = "aaaaeeeennttss AAB.,.,!?'\"()_ \n\r\t1234-:;@#$%&*+=/<>[]{}|~`^\u{b}\u{c}".chars().collect();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 32) as usize;
+            let text: String = (0..len).map(|_| common[(next() >> 8) as usize % common.len()]).collect();
+            assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
+            assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! a non-money object ("cough up human cells") are in `lists/idioms.tsv`. Unusual collocations that no list
 //! names are the fluency model's job (see `fluency`).
 
+use super::classes::{Builder, Classes};
 use super::{Detector, Family, Finding};
 use crate::document::{Document, Token, TokenKind};
 use crate::wordmap::WordMap;
@@ -41,6 +42,9 @@ struct MoneyIdiom {
 /// words are looked up once, and patterns are matched by comparing ids.
 pub struct Calques {
     ids: WordMap<u32>,
+    /// Whether `ids` are the ids of the default lists, which a token's classes hold (see [`register`]):
+    /// then a sentence's words need no lookup here.
+    ids_in_classes: bool,
     /// The calques starting with each word, indexed by word id.
     by_first_word: Vec<Vec<usize>>,
     starting_with_number: Vec<usize>,
@@ -91,7 +95,27 @@ fn data_lines(tsv: &str) -> impl Iterator<Item = Vec<&str>> {
 
 impl Default for Calques {
     fn default() -> Self {
+        let mut calques = Calques::default_lists();
+        calques.ids_in_classes = true;
+        calques
+    }
+}
+
+impl Calques {
+    fn default_lists() -> Self {
         Calques::from_lists(include_str!("lists/calques.tsv"), include_str!("lists/idioms.tsv"))
+    }
+}
+
+/// Registers the word ids of the default lists as word classes ([`Classes::calque_word`]). Only the
+/// entries with a letter: only words are looked up, and a token with a letter is a word (so an id like
+/// that of a "#" in a word set could never match in either way).
+pub(super) fn register(b: &mut Builder) {
+    for (word, id) in Calques::default_lists().ids.iter() {
+        let word = std::str::from_utf8(word).expect("the lists are text");
+        if word.chars().any(char::is_alphabetic) {
+            b.add_numbered(word, Classes::calque_word(id), Classes::calque_id);
+        }
     }
 }
 
@@ -128,11 +152,15 @@ impl Calques {
                 idioms.insert(intern(&mut ids, verb), MoneyIdiom { particle: cols[1].to_string(), meaning: cols[2].to_string() });
             }
         }
-        Calques { ids, by_first_word, starting_with_number, calques, idioms }
+        Calques { ids, ids_in_classes: false, by_first_word, starting_with_number, calques, idioms }
     }
 
     /// The ids of the words of `tokens` (0 for other words and for numbers and punctuation).
     fn word_ids(&self, doc: &Document, tokens: &[Token]) -> Vec<u32> {
+        if self.ids_in_classes {
+            // Only words have classes.
+            return tokens.iter().map(|t| t.classes.calque_id()).collect();
+        }
         let ids = &self.ids;
         tokens.iter().map(|t| if t.kind == TokenKind::Word { ids.get(doc.low(t).as_bytes()).unwrap_or(0) } else { 0 }).collect()
     }
@@ -246,6 +274,23 @@ mod tests {
         assert_eq!(flags("The index fell 8,121 integers on Monday.")[0].1, "8,121 integers");
         assert_eq!(flags("He has lived there since several years.")[0].1, "since several years");
         assert_eq!(flags("The minister, in statements to the radio, denied it.")[0].1, "in statements to");
+    }
+
+    #[test]
+    fn word_ids_from_token_classes_are_the_looked_up_ones() {
+        let (from_classes, looked_up) = (Calques::default(), Calques::default_lists());
+        assert!(from_classes.ids_in_classes && !looked_up.ids_in_classes);
+        let doc = Document::new("The North American company, in statements to the radio, had to cough up 8,121 integers since several years. A piracy attack! Shell out; FORK OUT it's");
+        for (i, s) in doc.sentences.iter().enumerate() {
+            let ids = from_classes.word_ids(&doc, &s.tokens);
+            assert!(ids.iter().any(|&id| id != 0), "sentence {i}");
+            assert_eq!(ids, looked_up.word_ids(&doc, &s.tokens), "sentence {i}");
+        }
+        for (word, id) in looked_up.ids.iter() {
+            let word = std::str::from_utf8(word).unwrap();
+            let expected = if word.chars().any(char::is_alphabetic) { id } else { 0 };
+            assert_eq!(crate::detect::classes::of(word).calque_id(), expected, "{word}");
+        }
     }
 
     #[test]

@@ -32,7 +32,9 @@ pub(super) fn register(b: &mut Builder) {
 }
 
 fn is_participial_adjective(lower: &str) -> bool {
-    let Some((head, tail)) = lower.split_once('-') else { return false };
+    // (A byte loop: most words are short and have no hyphen; `split_once` calls out to a searcher.)
+    let Some(hyphen) = lower.bytes().position(|b| b == b'-') else { return false };
+    let (head, tail) = (&lower[..hyphen], &lower[hyphen + 1..]);
     ADVERB_PREFIXES.contains(&head) && (tail.ends_with("ed") || tail.ends_with("en") || tail.ends_with("wn"))
 }
 
@@ -130,6 +132,15 @@ impl Detector for WordOrder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn participial_adjectives_are_split_at_the_first_hyphen() {
+        for (w, yes) in [("well-trained", true), ("well-known", true), ("ill-drawn", true), ("well-", false), ("-trained", false), ("well-well-trained", true), ("wellтrained", false), ("highly-skilled", true), ("x", false), ("", false)] {
+            assert_eq!(is_participial_adjective(w), yes, "{w}");
+            let by_split = w.split_once('-').is_some_and(|(h, t)| ADVERB_PREFIXES.contains(&h) && (t.ends_with("ed") || t.ends_with("en") || t.ends_with("wn")));
+            assert_eq!(is_participial_adjective(w), by_split, "{w}");
+        }
+    }
     use crate::detect::testutil::run;
 
     fn flags(text: &str) -> Vec<(String, String)> {
