@@ -19,6 +19,8 @@ enum Slot {
     /// Any of these words (by id in [`Calques::ids`]).
     Words(Vec<u32>),
     Number,
+    /// Any of these words or any number (`{two,three,#}`).
+    WordsOrNumber(Vec<u32>),
 }
 
 #[derive(Debug, Clone)]
@@ -76,10 +78,12 @@ fn parse_slots(pattern: &str, ids: &mut WordMap<u32>) -> Vec<Slot> {
             if w == "#" {
                 Slot::Number
             } else if let Some(inner) = w.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
-                if inner == "#" {
-                    Slot::Number
-                } else {
-                    Slot::Words(inner.split(',').map(|w| intern(ids, w)).collect())
+                let number = inner.split(',').any(|w| w == "#");
+                let words: Vec<u32> = inner.split(',').filter(|w| *w != "#").map(|w| intern(ids, w)).collect();
+                match (words.is_empty(), number) {
+                    (true, _) => Slot::Number,
+                    (false, true) => Slot::WordsOrNumber(words),
+                    (false, false) => Slot::Words(words),
                 }
             } else {
                 Slot::Words(vec![intern(ids, w)])
@@ -130,15 +134,15 @@ impl Calques {
         for cols in data_lines(calques_tsv) {
             let slots = parse_slots(cols[0], &mut ids);
             let index = calques.len();
-            match &slots[0] {
-                Slot::Number => starting_with_number.push(index),
-                Slot::Words(words) => {
-                    for &w in words {
-                        if by_first_word.len() <= w as usize {
-                            by_first_word.resize_with(w as usize + 1, Vec::new);
-                        }
-                        by_first_word[w as usize].push(index);
+            if matches!(slots[0], Slot::Number | Slot::WordsOrNumber(_)) {
+                starting_with_number.push(index);
+            }
+            if let Slot::Words(words) | Slot::WordsOrNumber(words) = &slots[0] {
+                for &w in words {
+                    if by_first_word.len() <= w as usize {
+                        by_first_word.resize_with(w as usize + 1, Vec::new);
                     }
+                    by_first_word[w as usize].push(index);
                 }
             }
             let not_after = cols.get(3).and_then(|c| c.strip_prefix("not after:")).map_or_else(Vec::new, |words| {
@@ -175,6 +179,7 @@ impl Calques {
                 Slot::Number => t.kind == TokenKind::Number,
                 // Only words have an id other than 0, and every listed word has one.
                 Slot::Words(words) => ids[i] != 0 && words.contains(&ids[i]),
+                Slot::WordsOrNumber(words) => t.kind == TokenKind::Number || (ids[i] != 0 && words.contains(&ids[i])),
             };
             if !ok {
                 return None;
@@ -316,6 +321,15 @@ mod tests {
         assert!(flags("Rest assured that we will call.").is_empty());
         assert_eq!(flags("The city counts with three hospitals.")[0].1, "counts with");
         assert!(flags("He was counted with the rebels.").is_empty());
+    }
+
+    #[test]
+    fn a_number_in_a_word_set_matches_numbers_and_the_words() {
+        // calques.tsv: since {several,...,ten,#} {years,months,weeks,days}
+        assert_eq!(flags("He has lived there since 3 years.")[0].1, "since 3 years");
+        assert_eq!(flags("He has lived there since ten years.")[0].1, "since ten years");
+        assert!(flags("He has lived there since 2019.").is_empty());
+        assert!(flags("He has lived there for 3 years.").is_empty());
     }
 
     #[test]
