@@ -9,6 +9,7 @@ use crate::detect::classes::{self, Classes};
 use crate::fluency::UNK;
 use crate::lexicon::english;
 use crate::segment::{split_sentences, Span};
+use crate::wordmap::WordMap;
 
 /// What a token is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,15 +161,46 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
             tokens.push(token);
         }
     });
-    // Most words are in the fluency model's vocabulary, which holds their Zipf frequency too: one lookup.
-    let fluency = crate::fluency::default_model();
+    // Most words are in the fluency model's vocabulary or on a word list: one lookup in the table of both.
+    let table = word_table();
     for t in tokens.iter_mut().filter(|t| t.kind == TokenKind::Word) {
         let low = t.span.slice(lower);
-        t.classes = classes::of(low);
         let word = fold_apostrophes(low);
-        (t.lm, t.zipf) = fluency.word_info(&word).unwrap_or_else(|| (UNK, english().zipf(&word)));
+        if let std::borrow::Cow::Owned(folded) = &word {
+            // The word lists are looked up by the unfolded word, the vocabulary by the folded one.
+            t.classes = classes::of(low);
+            (t.lm, t.zipf) = crate::fluency::default_model().word_info(folded).unwrap_or_else(|| (UNK, english().zipf(folded)));
+            continue;
+        }
+        (t.lm, t.zipf, t.classes) = table.get(low.as_bytes()).unwrap_or_else(|| (UNK, english().zipf(low), Classes::NONE));
     }
     tokens
+}
+
+/// The default fluency model's vocabulary and the detectors' listed words, each with what a token of it
+/// gets: its fluency id, its English Zipf frequency and its classes (a listed word outside the vocabulary
+/// has the unknown-word id and its lexicon frequency; a vocabulary word on no list has no class). Built
+/// once, so that a word (without typographic apostrophes) needs one lookup instead of two or three.
+fn word_table() -> &'static WordMap<(u32, f32, Classes)> {
+    static TABLE: std::sync::OnceLock<WordMap<(u32, f32, Classes)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let fluency = crate::fluency::default_model();
+        let (words, bytes) = fluency.vocabulary().fold((0, 0), |(n, b), (w, _)| (n + 1, b + w.len()));
+        let mut table = WordMap::with_capacity(words + 4096, bytes + 40_000);
+        for (w, (id, zipf)) in fluency.vocabulary() {
+            table.insert(w, (id, zipf, Classes::NONE));
+        }
+        for (w, c) in classes::listed() {
+            if let Some(entry) = table.get_mut(w) {
+                entry.2 = c;
+            } else {
+                // Listed words are valid UTF-8 (they come from `&str` lists).
+                let zipf = std::str::from_utf8(w).map_or(0.0, |w| english().zipf(w));
+                table.insert(w, (UNK, zipf, c));
+            }
+        }
+        table
+    })
 }
 
 fn classify(piece: &str) -> TokenKind {

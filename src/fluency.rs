@@ -203,6 +203,11 @@ impl FluencyModel {
         self.vocab.get(word.as_bytes())
     }
 
+    /// The vocabulary words with their ids and English Zipf frequencies, in no particular order.
+    pub(crate) fn vocabulary(&self) -> impl Iterator<Item = (&[u8], (u32, f32))> + '_ {
+        self.vocab.iter()
+    }
+
     /// Builds the lookup tables of a model.
     fn assemble(words: Vec<(&str, u32)>, stats: Vec<WordStats>, bigrams: impl ExactSizeIterator<Item = (u64, u32)>, total_tokens: u64, total_bigram_types: u64) -> Self {
         // The bigrams first: the English lexicon the vocabulary needs may still be loading elsewhere.
