@@ -146,12 +146,16 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
     let mut tokens: Vec<Token> = Vec::with_capacity(sentence.len() / 4 + 2);
     let mut space_before = true;
     crate::uax29::for_each_word_bound(sentence, |offset, piece| {
-        if piece.chars().all(char::is_whitespace) {
+        // A piece that starts with an ASCII letter is a word (most are): no character tests.
+        let kind = if piece.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+            TokenKind::Word
+        } else if piece.chars().all(char::is_whitespace) {
             space_before = true;
             return;
-        }
+        } else {
+            classify(piece)
+        };
         let start = span.start + offset;
-        let kind = classify(piece);
         let token = Token { kind, span: Span::new(start, start + piece.len()), space_before, zipf: 0.0, lm: UNK, classes: Classes::NONE };
         space_before = false;
         // Join "well" "-" "trained" into one word when nothing separates them.
