@@ -271,8 +271,10 @@ impl FluencyModel {
     pub fn sentence_ids<'d>(&self, doc: &'d Document, index: usize) -> Vec<LmWord<'d>> {
         let tokens = &doc.sentences[index].tokens;
         if std::ptr::eq(self, default_model()) {
-            // Tokenising looked every word up in this model already (Token::lm).
-            return tokens
+            // Tokenising looked every word up in this model already (Token::lm). Room for every token at
+            // once: collecting the filtered tokens would grow the vector several times.
+            let mut words = Vec::with_capacity(tokens.len());
+            words.extend(tokens
                 .iter()
                 .filter(|t| t.kind != TokenKind::Punct)
                 .map(|token| {
@@ -281,8 +283,8 @@ impl FluencyModel {
                     // lowercase word, which is the same: no function word has an apostrophe).
                     let function = if id == UNK { token.classes.has(Classes::FUNCTION_WORD) } else { self.function[id as usize] };
                     LmWord { token, id, function }
-                })
-                .collect();
+                }));
+            return words;
         }
         lm_tokens(doc, tokens)
             .map(|(token, text)| {

@@ -62,7 +62,8 @@ impl Detector for Grammar {
     fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
         let sentence = &doc.sentences[index];
         let tokens = &sentence.tokens;
-        let words: Vec<_> = tokens.iter().filter(|t| t.kind == TokenKind::Word).collect();
+        let mut words: Vec<_> = Vec::with_capacity(tokens.len());
+        words.extend(tokens.iter().filter(|t| t.kind == TokenKind::Word));
         for (k, w) in words.iter().enumerate() {
             let lower = doc.low(w);
             // The word classes say whether a rule may apply; only then are the words compared.

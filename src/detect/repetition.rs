@@ -40,7 +40,9 @@ impl Detector for Repetition {
 
     fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
         // Each word with its lowercase form and stem, found once.
-        let words: Vec<(&crate::document::Token, &str, &str)> = doc.words(index).map(|(t, _)| (t, doc.low(t), stem(doc.low(t)))).collect();
+        // (room for every token at once: collecting a filtered iterator would grow the vector several times)
+        let mut words: Vec<(&crate::document::Token, &str, &str)> = Vec::with_capacity(doc.sentences[index].tokens.len());
+        words.extend(doc.words(index).map(|(t, _)| (t, doc.low(t), stem(doc.low(t)))));
         let mut reported_up_to = 0;
         for (k, &(w, lower, s)) in words.iter().enumerate() {
             if let Some(&(n, next_lower, _)) = words.get(k + 1) {
