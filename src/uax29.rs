@@ -185,16 +185,31 @@ fn sentence_spans_fast(line: &str, base: usize, out: &mut Vec<Span>) -> bool {
     let mut segmenter = SentenceSegmenter { line, base, start: 0, state: part::SOT, may_break: false, sb8_memo: None };
     let mark = out.len();
     if line.is_ascii() {
-        for (pos, &b) in line.as_bytes().iter().enumerate() {
+        let bytes = line.as_bytes();
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let b = bytes[pos];
             // Most characters are letters, digits and the like, which cannot break where no break
-            // may come: they only add their part to the state (`step` would do the same).
+            // may come: they only add their part to the state (`step` would do the same), and a run
+            // of them leaves `may_break` false.
             let plain = ASCII_PLAIN_PART[b as usize];
             if plain != 0 && !segmenter.may_break {
-                segmenter.state = (segmenter.state << 8) | plain as u32;
+                let mut state = (segmenter.state << 8) | plain as u32;
+                pos += 1;
+                while let Some(&b) = bytes.get(pos) {
+                    let plain = ASCII_PLAIN_PART[b as usize];
+                    if plain == 0 {
+                        break;
+                    }
+                    state = (state << 8) | plain as u32;
+                    pos += 1;
+                }
+                segmenter.state = state;
                 continue;
             }
             let cat = ASCII_SENTENCE[b as usize].expect("every ASCII character has a category");
             segmenter.step(pos, cat, out);
+            pos += 1;
         }
     } else {
         for (pos, c) in line.char_indices() {
