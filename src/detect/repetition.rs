@@ -42,7 +42,10 @@ impl Detector for Repetition {
         // Each word with its lowercase form and stem, found once.
         // (room for every token at once: collecting a filtered iterator would grow the vector several times)
         let mut words: Vec<(&crate::document::Token, &str, &str)> = Vec::with_capacity(doc.sentences[index].tokens.len());
-        words.extend(doc.words(index).map(|(t, _)| (t, doc.low(t), stem(doc.low(t)))));
+        for t in doc.sentences[index].tokens.iter().filter(|t| t.kind == crate::document::TokenKind::Word) {
+            let lower = doc.low(t);
+            words.push((t, lower, stem(lower)));
+        }
         let mut reported_up_to = 0;
         for (k, &(w, lower, s)) in words.iter().enumerate() {
             if let Some(&(n, next_lower, _)) = words.get(k + 1) {
