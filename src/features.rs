@@ -193,7 +193,13 @@ impl FeatureExtractor {
             match t.kind {
                 TokenKind::Word => {
                     let lower = doc.low(t);
-                    let chars = lower.chars().count();
+                    // One pass over the bytes: the characters (bytes that do not continue one) and
+                    // whether an apostrophe may be there ('’' is E2 80 99: most words have neither byte).
+                    let (mut chars, mut maybe_apostrophe) = (0usize, false);
+                    for &b in lower.as_bytes() {
+                        chars += usize::from((b as i8) >= -0x40);
+                        maybe_apostrophe |= b == b'\'' || b == 0xe2;
+                    }
                     words += 1;
                     letters += chars;
                     if k > 0 && doc.tok(t).chars().next().is_some_and(char::is_uppercase) {
@@ -209,8 +215,7 @@ impl FeatureExtractor {
                     if chars >= 9 {
                         long += 1;
                     }
-                    // ('’' is E2 80 99: most words have neither byte and need no search)
-                    let apostrophe = lower.bytes().any(|b| b == b'\'' || b == 0xe2) && lower.contains(['\'', '’']);
+                    let apostrophe = maybe_apostrophe && lower.contains(['\'', '’']);
                     if apostrophe && !lower.ends_with("'s") && !lower.ends_with("’s") {
                         contractions += 1;
                     }
