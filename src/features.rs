@@ -193,13 +193,12 @@ impl FeatureExtractor {
             match t.kind {
                 TokenKind::Word => {
                     let lower = doc.low(t);
-                    // One pass over the bytes: the characters (bytes that do not continue one) and
-                    // whether an apostrophe may be there ('’' is E2 80 99: most words have neither byte).
-                    let (mut chars, mut maybe_apostrophe) = (0usize, false);
-                    for &b in lower.as_bytes() {
-                        chars += usize::from((b as i8) >= -0x40);
-                        maybe_apostrophe |= b == b'\'' || b == 0xe2;
-                    }
+                    // Most words are ASCII: a character per byte, and an apostrophe is '\'' ('’' is E2 80 99).
+                    let (chars, maybe_apostrophe) = if lower.is_ascii() {
+                        (lower.len(), lower.as_bytes().contains(&b'\''))
+                    } else {
+                        (lower.chars().count(), true)
+                    };
                     words += 1;
                     letters += chars;
                     if k > 0 && doc.tok(t).chars().next().is_some_and(char::is_uppercase) {
