@@ -65,10 +65,8 @@ impl Detector for Repetition {
                 }
             }
             // A content word: long, lowercase, not among the most frequent English words.
-            let content = lower.len() >= 6
-                && doc.tok(w).chars().next().is_some_and(char::is_lowercase)
-                && w.zipf < 5.5
-                && w.zipf > 0.0;
+            // (the frequency before the text: it is at hand)
+            let content = lower.len() >= 6 && w.zipf < 5.5 && w.zipf > 0.0 && doc.tok(w).chars().next().is_some_and(char::is_lowercase);
             if !content || w.span.start < reported_up_to {
                 continue;
             }
