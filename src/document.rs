@@ -9,6 +9,7 @@ use crate::detect::classes::{self, Classes};
 use crate::fluency::UNK;
 use crate::lexicon::english;
 use crate::segment::{split_sentences, Span};
+use crate::wordmap::WordMap;
 
 /// What a token is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,7 +126,7 @@ pub fn fold_apostrophes(word: &str) -> std::borrow::Cow<'_, str> {
 /// Lowercases `text` without changing any character's byte offset.
 pub fn lowercase_same_offsets(text: &str) -> String {
     if text.is_ascii() {
-        return text.to_ascii_lowercase();
+        return ascii_lowercase(text);
     }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -138,6 +139,25 @@ pub fn lowercase_same_offsets(text: &str) -> String {
     out
 }
 
+/// `text.to_ascii_lowercase()` for ASCII `text`, eight bytes at a time: in a byte below 0x80, adding
+/// 0x80 - 'A' sets the top bit from 'A' up and adding 0x80 - 'Z' - 1 from past 'Z' (no carry leaves the
+/// byte), so the top bits that differ mark the capitals, which get their 0x20 bit set.
+fn ascii_lowercase(text: &str) -> String {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let lower = |x: u64| {
+        let upper = (x.wrapping_add(ONES * (0x80 - b'A' as u64)) ^ x.wrapping_add(ONES * (0x80 - b'Z' as u64 - 1))) & (ONES * 0x80);
+        x | (upper >> 2)
+    };
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        out.extend_from_slice(&lower(u64::from_le_bytes(c.try_into().expect("8 bytes"))).to_le_bytes());
+    }
+    out.extend(chunks.remainder().iter().map(u8::to_ascii_lowercase));
+    String::from_utf8(out).expect("ASCII stays ASCII")
+}
+
 /// Tokenises the sentence `span` of `text` (`lower` is `text` lowercased with the same offsets).
 pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
     let sentence = span.slice(text);
@@ -145,12 +165,16 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
     let mut tokens: Vec<Token> = Vec::with_capacity(sentence.len() / 4 + 2);
     let mut space_before = true;
     crate::uax29::for_each_word_bound(sentence, |offset, piece| {
-        if piece.chars().all(char::is_whitespace) {
+        // A piece that starts with an ASCII letter is a word (most are): no character tests.
+        let kind = if piece.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+            TokenKind::Word
+        } else if piece.chars().all(char::is_whitespace) {
             space_before = true;
             return;
-        }
+        } else {
+            classify(piece)
+        };
         let start = span.start + offset;
-        let kind = classify(piece);
         let token = Token { kind, span: Span::new(start, start + piece.len()), space_before, zipf: 0.0, lm: UNK, classes: Classes::NONE };
         space_before = false;
         // Join "well" "-" "trained" into one word when nothing separates them.
@@ -160,15 +184,46 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
             tokens.push(token);
         }
     });
-    // Most words are in the fluency model's vocabulary, which holds their Zipf frequency too: one lookup.
-    let fluency = crate::fluency::default_model();
+    // Most words are in the fluency model's vocabulary or on a word list: one lookup in the table of both.
+    let table = word_table();
     for t in tokens.iter_mut().filter(|t| t.kind == TokenKind::Word) {
         let low = t.span.slice(lower);
-        t.classes = classes::of(low);
         let word = fold_apostrophes(low);
-        (t.lm, t.zipf) = fluency.word_info(&word).unwrap_or_else(|| (UNK, english().zipf(&word)));
+        if let std::borrow::Cow::Owned(folded) = &word {
+            // The word lists are looked up by the unfolded word, the vocabulary by the folded one.
+            t.classes = classes::of(low);
+            (t.lm, t.zipf) = crate::fluency::default_model().word_info(folded).unwrap_or_else(|| (UNK, english().zipf(folded)));
+            continue;
+        }
+        (t.lm, t.zipf, t.classes) = table.get(low.as_bytes()).unwrap_or_else(|| (UNK, english().zipf(low), Classes::NONE));
     }
     tokens
+}
+
+/// The default fluency model's vocabulary and the detectors' listed words, each with what a token of it
+/// gets: its fluency id, its English Zipf frequency and its classes (a listed word outside the vocabulary
+/// has the unknown-word id and its lexicon frequency; a vocabulary word on no list has no class). Built
+/// once, so that a word (without typographic apostrophes) needs one lookup instead of two or three.
+fn word_table() -> &'static WordMap<(u32, f32, Classes)> {
+    static TABLE: std::sync::OnceLock<WordMap<(u32, f32, Classes)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let fluency = crate::fluency::default_model();
+        let (words, bytes) = fluency.vocabulary().fold((0, 0), |(n, b), (w, _)| (n + 1, b + w.len()));
+        let mut table = WordMap::with_capacity(words + 4096, bytes + 40_000);
+        for (w, (id, zipf)) in fluency.vocabulary() {
+            table.insert(w, (id, zipf, Classes::NONE));
+        }
+        for (w, c) in classes::listed() {
+            if let Some(entry) = table.get_mut(w) {
+                entry.2 = c;
+            } else {
+                // Listed words are valid UTF-8 (they come from `&str` lists).
+                let zipf = std::str::from_utf8(w).map_or(0.0, |w| english().zipf(w));
+                table.insert(w, (UNK, zipf, c));
+            }
+        }
+        table
+    })
 }
 
 fn classify(piece: &str) -> TokenKind {
@@ -233,6 +288,16 @@ mod tests {
         assert_eq!(alone.sentences.len(), 1);
         assert_eq!(alone.slice(alone.sentences[0].span), "One. Two.");
         assert_eq!(Document::single_sentence("").sentences.len(), 1);
+    }
+
+    #[test]
+    fn ascii_lowercase_is_to_ascii_lowercase() {
+        let all: String = (0u8..128).map(char::from).collect();
+        for text in [all.as_str(), "", "ABC", "Hello, World! @[`{ AZaz 0123456789 The End."] {
+            for start in 0..text.len().min(9) {
+                assert_eq!(ascii_lowercase(&text[start..]), text[start..].to_ascii_lowercase());
+            }
+        }
     }
 
     #[test]

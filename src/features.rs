@@ -193,7 +193,12 @@ impl FeatureExtractor {
             match t.kind {
                 TokenKind::Word => {
                     let lower = doc.low(t);
-                    let chars = lower.chars().count();
+                    // Most words are ASCII: a character per byte, and an apostrophe is '\'' ('’' is E2 80 99).
+                    let (chars, maybe_apostrophe) = if lower.is_ascii() {
+                        (lower.len(), lower.as_bytes().contains(&b'\''))
+                    } else {
+                        (lower.chars().count(), true)
+                    };
                     words += 1;
                     letters += chars;
                     if k > 0 && doc.tok(t).chars().next().is_some_and(char::is_uppercase) {
@@ -209,8 +214,7 @@ impl FeatureExtractor {
                     if chars >= 9 {
                         long += 1;
                     }
-                    // ('’' is E2 80 99: most words have neither byte and need no search)
-                    let apostrophe = lower.bytes().any(|b| b == b'\'' || b == 0xe2) && lower.contains(['\'', '’']);
+                    let apostrophe = maybe_apostrophe && lower.contains(['\'', '’']);
                     if apostrophe && !lower.ends_with("'s") && !lower.ends_with("’s") {
                         contractions += 1;
                     }

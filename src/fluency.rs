@@ -203,6 +203,11 @@ impl FluencyModel {
         self.vocab.get(word.as_bytes())
     }
 
+    /// The vocabulary words with their ids and English Zipf frequencies, in no particular order.
+    pub(crate) fn vocabulary(&self) -> impl Iterator<Item = (&[u8], (u32, f32))> + '_ {
+        self.vocab.iter()
+    }
+
     /// Builds the lookup tables of a model.
     fn assemble(words: Vec<(&str, u32)>, stats: Vec<WordStats>, bigrams: impl ExactSizeIterator<Item = (u64, u32)>, total_tokens: u64, total_bigram_types: u64) -> Self {
         // The bigrams first: the English lexicon the vocabulary needs may still be loading elsewhere.
@@ -266,8 +271,10 @@ impl FluencyModel {
     pub fn sentence_ids<'d>(&self, doc: &'d Document, index: usize) -> Vec<LmWord<'d>> {
         let tokens = &doc.sentences[index].tokens;
         if std::ptr::eq(self, default_model()) {
-            // Tokenising looked every word up in this model already (Token::lm).
-            return tokens
+            // Tokenising looked every word up in this model already (Token::lm). Room for every token at
+            // once: collecting the filtered tokens would grow the vector several times.
+            let mut words = Vec::with_capacity(tokens.len());
+            words.extend(tokens
                 .iter()
                 .filter(|t| t.kind != TokenKind::Punct)
                 .map(|token| {
@@ -276,8 +283,8 @@ impl FluencyModel {
                     // lowercase word, which is the same: no function word has an apostrophe).
                     let function = if id == UNK { token.classes.has(Classes::FUNCTION_WORD) } else { self.function[id as usize] };
                     LmWord { token, id, function }
-                })
-                .collect();
+                }));
+            return words;
         }
         lm_tokens(doc, tokens)
             .map(|(token, text)| {

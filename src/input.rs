@@ -214,12 +214,12 @@ pub fn read_path(path: &str, opts: &ReadOptions, sink: &mut Sink) -> Result<Read
             sink(Item { location: name.to_string(), line: None, raw, record })?;
         }
         InputFormat::Lines => for_each_line(reader, name, &mut |line_no, raw| {
-            let location = format!("{name}:{line_no}");
+            let location = line_location(name, line_no);
             let record = decode(strip_eol(raw)).map(|text| InputRecord { id: location.clone(), text });
             sink(line_item(location, line_no, raw, opts.keep_raw, record))
         })?,
         InputFormat::Jsonl => for_each_line(reader, name, &mut |line_no, raw| {
-            let location = format!("{name}:{line_no}");
+            let location = line_location(name, line_no);
             let record = decode(strip_eol(raw)).and_then(|l| {
                 if l.trim().is_empty() {
                     return Err("blank line".into());
@@ -277,6 +277,25 @@ fn strip_eol(line: &[u8]) -> &[u8] {
         end -= 1;
     }
     &line[..end]
+}
+
+/// `format!("{name}:{line_no}")`, without the formatting machinery (it is made for every line).
+fn line_location(name: &str, line_no: usize) -> String {
+    let mut digits = [0u8; 20];
+    let (mut i, mut n) = (digits.len(), line_no);
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut location = String::with_capacity(name.len() + 1 + digits.len() - i);
+    location.push_str(name);
+    location.push(':');
+    location.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
+    location
 }
 
 fn decode(bytes: &[u8]) -> Result<String, String> {
@@ -384,6 +403,14 @@ mod tests {
         gz.finish().unwrap();
         let texts: Vec<_> = collect(path.to_str().unwrap(), InputFormat::Lines).into_iter().map(|i| i.unwrap().text).collect();
         assert_eq!(texts, vec!["first line", "second line"]);
+    }
+
+    #[test]
+    fn line_locations_are_formatted() {
+        for n in [0, 1, 9, 10, 99, 100, 12345, usize::MAX] {
+            assert_eq!(line_location("a/b.txt", n), format!("a/b.txt:{n}"));
+        }
+        assert_eq!(line_location("", 7), ":7");
     }
 
     #[test]

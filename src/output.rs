@@ -59,9 +59,14 @@ pub fn ranked(kept: &[Kept]) -> Vec<usize> {
 /// serialisers (strings, numbers and floats still go through `serde_json`'s own formatting).
 pub fn write_jsonl(out: &mut dyn Write, report: &DocumentReport) -> io::Result<()> {
     // Rendered into memory first: one write instead of a call through `dyn Write` per token.
+    out.write_all(&jsonl_line(report))
+}
+
+/// `report` as a JSON line, what [`write_jsonl`] writes.
+pub fn jsonl_line(report: &DocumentReport) -> Vec<u8> {
     let mut line = Vec::with_capacity(256 + report.sentences.iter().map(|s| 2 * s.text.len() + 160).sum::<usize>());
     json_line(&mut line, report);
-    out.write_all(&line)
+    line
 }
 
 /// Appends `report` as a JSON line (see [`write_jsonl`]).

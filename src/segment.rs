@@ -53,26 +53,24 @@ const SENTENCE_OPENERS: &[&str] = &[
 
 /// Splits `text` into sentence spans, trimmed of surrounding whitespace, in document order.
 pub fn split_sentences(text: &str) -> Vec<Span> {
-    let raw = crate::uax29::sentence_spans(text);
-    let mut merged: Vec<Span> = Vec::with_capacity(raw.len());
-    for span in raw {
-        let Some(prev) = merged.last_mut() else {
-            merged.push(span);
-            continue;
-        };
-        if should_merge(text, *prev, span) {
-            prev.end = span.end;
+    // The false boundaries are merged and the spans trimmed in the vector of the raw spans: the first
+    // `kept` spans are the merged ones so far.
+    let mut out = crate::uax29::sentence_spans(text);
+    let mut kept = 0;
+    for i in 0..out.len() {
+        let span = out[i];
+        if kept > 0 && should_merge(text, out[kept - 1], span) {
+            out[kept - 1].end = span.end;
         } else {
-            merged.push(span);
+            out[kept] = span;
+            kept += 1;
         }
     }
-    let mut out = Vec::with_capacity(merged.len());
-    for span in merged {
-        let trimmed = trim(text, span);
-        if !trimmed.is_empty() {
-            out.push(trimmed);
-        }
-    }
+    out.truncate(kept);
+    out.retain_mut(|span| {
+        *span = trim(text, *span);
+        !span.is_empty()
+    });
     move_leading_closers(text, &mut out);
     out
 }

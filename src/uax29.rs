@@ -185,16 +185,31 @@ fn sentence_spans_fast(line: &str, base: usize, out: &mut Vec<Span>) -> bool {
     let mut segmenter = SentenceSegmenter { line, base, start: 0, state: part::SOT, may_break: false, sb8_memo: None };
     let mark = out.len();
     if line.is_ascii() {
-        for (pos, &b) in line.as_bytes().iter().enumerate() {
+        let bytes = line.as_bytes();
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let b = bytes[pos];
             // Most characters are letters, digits and the like, which cannot break where no break
-            // may come: they only add their part to the state (`step` would do the same).
+            // may come: they only add their part to the state (`step` would do the same), and a run
+            // of them leaves `may_break` false.
             let plain = ASCII_PLAIN_PART[b as usize];
             if plain != 0 && !segmenter.may_break {
-                segmenter.state = (segmenter.state << 8) | plain as u32;
+                let mut state = (segmenter.state << 8) | plain as u32;
+                pos += 1;
+                while let Some(&b) = bytes.get(pos) {
+                    let plain = ASCII_PLAIN_PART[b as usize];
+                    if plain == 0 {
+                        break;
+                    }
+                    state = (state << 8) | plain as u32;
+                    pos += 1;
+                }
+                segmenter.state = state;
                 continue;
             }
             let cat = ASCII_SENTENCE[b as usize].expect("every ASCII character has a category");
             segmenter.step(pos, cat, out);
+            pos += 1;
         }
     } else {
         for (pos, c) in line.char_indices() {
@@ -441,18 +456,42 @@ pub fn for_each_word_bound<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str))
         let bytes = text.as_bytes();
         while pos < text.len() {
             let rest = &text[pos..];
-            // Most segments are a run of letters ended by a character that cannot continue a word
-            // (WB5, then WB999): found without the state machine.
-            if ASCII_WORD[bytes[pos] as usize] == WCat::ALetter {
-                let run = bytes[pos..].iter().position(|&b| ASCII_WORD[b as usize] != WCat::ALetter).unwrap_or(rest.len());
-                let continues = bytes.get(pos + run).is_some_and(|&b| {
-                    matches!(ASCII_WORD[b as usize], WCat::Numeric | WCat::ExtendNumLet | WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote)
-                });
-                if !continues {
+            match ASCII_WORD[bytes[pos] as usize] {
+                // Most segments are a run of letters ended by a character that cannot continue a word
+                // (WB5, then WB999): found without the state machine. A letter run continues before a
+                // digit (WB9) or '_' (WB13a), and before a (Mid)letter/(Mid)numletter/quote only when a
+                // letter follows that (WB6).
+                WCat::ALetter => {
+                    let run = bytes[pos..].iter().position(|&b| ASCII_WORD[b as usize] != WCat::ALetter).unwrap_or(rest.len());
+                    let continues = bytes.get(pos + run).is_some_and(|&b| match ASCII_WORD[b as usize] {
+                        WCat::Numeric | WCat::ExtendNumLet => true,
+                        WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote => {
+                            bytes.get(pos + run + 1).is_some_and(|&b| ASCII_WORD[b as usize] == WCat::ALetter)
+                        }
+                        _ => false,
+                    });
+                    if !continues {
+                        f(pos, &rest[..run]);
+                        pos += run;
+                        continue;
+                    }
+                }
+                // Spaces stay together (WB3d) and nothing else joins them (ASCII has no Extend or Format).
+                WCat::WSegSpace => {
+                    let run = bytes[pos..].iter().position(|&b| b != b' ').unwrap_or(rest.len());
                     f(pos, &rest[..run]);
                     pos += run;
                     continue;
                 }
+                // A segment that starts with one of these is that character alone: nothing joins after
+                // it (WB999), since the rules that join after a (Mid)letter/(Mid)num/quote (WB7, WB11)
+                // need it joined to the character before it, which starts no segment.
+                WCat::Any | WCat::MidNum | WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote | WCat::DoubleQuote => {
+                    f(pos, &rest[..1]);
+                    pos += 1;
+                    continue;
+                }
+                _ => {}
             }
             let cats = bytes[pos..].iter().enumerate().map(|(i, &b)| (i, ASCII_WORD[b as usize]));
             let len = first_word_len(rest, cats);

@@ -1,5 +1,6 @@
-//! A read-mostly map from words to small values, for the word tables every token is looked up in (the
-//! English lexicon, the fluency model's vocabulary).
+//! A read-mostly map from words to small values, for the word tables tokens are looked up in (the
+//! tokeniser's table of the fluency vocabulary and the listed words, the fluency model's vocabulary, the
+//! word classes).
 //!
 //! A general hash map with `String` keys stores each word in its own allocation and compares through a
 //! pointer to it. Here the words are packed into one byte arena and the open-addressing slots hold the

@@ -103,7 +103,8 @@ fn render_line(format: &ScanFormat, scored: &Scored) -> Option<Vec<u8>> {
     let (Ok(record), Some(report)) = (&scored.item.record, &scored.report) else { return None };
     let mut line = Vec::new();
     match format {
-        ScanFormat::Jsonl => output::write_jsonl(&mut line, report),
+        // (the JSON line is rendered in a vector of its own: no copy)
+        ScanFormat::Jsonl => return Some(output::jsonl_line(report)),
         ScanFormat::Tsv => tsv::write_row(&mut line, report),
         ScanFormat::Attributes => attributes::write_attributes(&mut line, report, &record.text),
         ScanFormat::Text(_) | ScanFormat::Html => return None,

@@ -169,10 +169,11 @@ impl Calques {
         tokens.iter().map(|t| if t.kind == TokenKind::Word { ids.get(doc.low(t).as_bytes()).unwrap_or(0) } else { 0 }).collect()
     }
 
-    /// Token index just past a match of `calque` starting at `start`, if it matches.
+    /// Token index just past a match of `calque` starting at `start`, if it matches. The token at `start`
+    /// is known to fill the calque's first slot (the calque is among its word's or its number's candidates).
     fn matches(&self, doc: &Document, tokens: &[Token], ids: &[u32], start: usize, calque: &Calque) -> Option<usize> {
-        let mut i = start;
-        for slot in &calque.slots {
+        let mut i = start + 1;
+        for slot in &calque.slots[1..] {
             // Calques never span sentence punctuation: skip nothing, compare token by token.
             let t = tokens.get(i)?;
             let ok = match slot {

@@ -133,6 +133,11 @@ fn table() -> &'static WordMap<Classes> {
 
 /// The classes of a lowercase word (not apostrophe-folded: the lists are compared with the lowercase
 /// text as written).
+/// The listed words with their classes, in no particular order.
+pub(crate) fn listed() -> impl Iterator<Item = (&'static [u8], Classes)> {
+    table().iter()
+}
+
 #[inline]
 pub fn of(lower_word: &str) -> Classes {
     table().get(lower_word.as_bytes()).unwrap_or_default()

@@ -62,9 +62,9 @@ impl Detector for Grammar {
     fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
         let sentence = &doc.sentences[index];
         let tokens = &sentence.tokens;
-        let words: Vec<_> = tokens.iter().filter(|t| t.kind == TokenKind::Word).collect();
+        let mut words: Vec<&crate::document::Token> = Vec::with_capacity(tokens.len());
+        words.extend(tokens.iter().filter(|t| t.kind == TokenKind::Word));
         for (k, w) in words.iter().enumerate() {
-            let lower = doc.low(w);
             // The word classes say whether a rule may apply; only then are the words compared.
             let next = words.get(k + 1).filter(|n| {
                 let infinitive = w.classes.has(Classes::PREPOSITION_TAKING_GERUND) && n.classes.has(Classes::BASE_VERB);
@@ -73,7 +73,7 @@ impl Detector for Grammar {
                 (infinitive || pair) && doc.text[w.span.end..n.span.start].trim().is_empty()
             });
             if let Some(n) = next {
-                let nl = doc.low(n);
+                let (lower, nl) = (doc.low(w), doc.low(n));
                 if w.classes.has(Classes::PREPOSITION_TAKING_GERUND) && n.classes.has(Classes::BASE_VERB) {
                     out.push(Finding::new(
                         Family::Grammar,
@@ -95,7 +95,8 @@ impl Detector for Grammar {
                 }
             }
             // "the safest and effective"
-            if lower == "the" {
+            // (the span's length first: most words are not three bytes long)
+            if w.span.end - w.span.start == 3 && doc.low(w) == "the" {
                 if let (Some(sup), Some(and), Some(adj)) = (words.get(k + 1), words.get(k + 2), words.get(k + 3)) {
                     let (sl, al) = (doc.low(sup), doc.low(adj));
                     if superlative(sl) && doc.low(and) == "and" && !superlative(al) && al != "most" && adjective_like(al) {

@@ -40,7 +40,12 @@ impl Detector for Repetition {
 
     fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
         // Each word with its lowercase form and stem, found once.
-        let words: Vec<(&crate::document::Token, &str, &str)> = doc.words(index).map(|(t, _)| (t, doc.low(t), stem(doc.low(t)))).collect();
+        // (room for every token at once: collecting a filtered iterator would grow the vector several times)
+        let mut words: Vec<(&crate::document::Token, &str, &str)> = Vec::with_capacity(doc.sentences[index].tokens.len());
+        for t in doc.sentences[index].tokens.iter().filter(|t| t.kind == crate::document::TokenKind::Word) {
+            let lower = doc.low(t);
+            words.push((t, lower, stem(lower)));
+        }
         let mut reported_up_to = 0;
         for (k, &(w, lower, s)) in words.iter().enumerate() {
             if let Some(&(n, next_lower, _)) = words.get(k + 1) {
@@ -60,10 +65,8 @@ impl Detector for Repetition {
                 }
             }
             // A content word: long, lowercase, not among the most frequent English words.
-            let content = lower.len() >= 6
-                && doc.tok(w).chars().next().is_some_and(char::is_lowercase)
-                && w.zipf < 5.5
-                && w.zipf > 0.0;
+            // (the frequency before the text: it is at hand)
+            let content = lower.len() >= 6 && w.zipf < 5.5 && w.zipf > 0.0 && doc.tok(w).chars().next().is_some_and(char::is_lowercase);
             if !content || w.span.start < reported_up_to {
                 continue;
             }

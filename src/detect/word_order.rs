@@ -31,6 +31,20 @@ pub(super) fn register(b: &mut Builder) {
     b.add(REPORTING_VERBS.iter().copied(), Classes::REPORTING_VERB);
 }
 
+/// The shortest word [`is_participial_adjective`] may accept: the shortest prefix, the hyphen and a
+/// two-letter ending.
+const MIN_PARTICIPIAL_LEN: usize = {
+    let mut min = usize::MAX;
+    let mut i = 0;
+    while i < ADVERB_PREFIXES.len() {
+        if ADVERB_PREFIXES[i].len() < min {
+            min = ADVERB_PREFIXES[i].len();
+        }
+        i += 1;
+    }
+    min + 3
+};
+
 fn is_participial_adjective(lower: &str) -> bool {
     // (A byte loop: most words are short and have no hyphen; `split_once` calls out to a searcher.)
     let Some(hyphen) = lower.bytes().position(|b| b == b'-') else { return false };
@@ -67,7 +81,8 @@ impl Detector for WordOrder {
             let next = tokens.get(i + 1);
             // "cybercriminals well-trained": a plural noun followed by a hyphenated participle that does
             // not stand as a predicate.
-            if let Some(n) = next.filter(|n| n.kind == TokenKind::Word && is_participial_adjective(doc.low(n))) {
+            // (the span's length first: most words are too short)
+            if let Some(n) = next.filter(|n| n.kind == TokenKind::Word && n.span.end - n.span.start >= MIN_PARTICIPIAL_LEN && is_participial_adjective(doc.low(n))) {
                 let plural_noun = is_plain_lower_word(doc, t)
                     && low.len() > 4
                     && low.ends_with('s')
@@ -135,10 +150,11 @@ mod tests {
 
     #[test]
     fn participial_adjectives_are_split_at_the_first_hyphen() {
-        for (w, yes) in [("well-trained", true), ("well-known", true), ("ill-drawn", true), ("well-", false), ("-trained", false), ("well-well-trained", true), ("wellтrained", false), ("highly-skilled", true), ("x", false), ("", false)] {
+        for (w, yes) in [("well-trained", true), ("well-known", true), ("ill-drawn", true), ("well-", false), ("-trained", false), ("well-well-trained", true), ("wellтrained", false), ("highly-skilled", true), ("ill-ed", true), ("x", false), ("", false)] {
             assert_eq!(is_participial_adjective(w), yes, "{w}");
             let by_split = w.split_once('-').is_some_and(|(h, t)| ADVERB_PREFIXES.contains(&h) && (t.ends_with("ed") || t.ends_with("en") || t.ends_with("wn")));
             assert_eq!(is_participial_adjective(w), by_split, "{w}");
+            assert!(!is_participial_adjective(w) || w.len() >= MIN_PARTICIPIAL_LEN, "{w}");
         }
     }
     use crate::detect::testutil::run;
