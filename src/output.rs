@@ -77,50 +77,49 @@ fn json_line(line: &mut Vec<u8>, report: &DocumentReport) {
     json_f64(line, report.score);
     line.extend_from_slice(b",\"verdict\":");
     json_str(line, report.verdict);
-    line.extend_from_slice(b",\"sentences\":[");
-    for (i, s) in report.sentences.iter().enumerate() {
-        if i > 0 {
-            line.push(b',');
-        }
-        line.extend_from_slice(b"{\"start\":");
-        json_usize(line, s.start);
-        line.extend_from_slice(b",\"end\":");
-        json_usize(line, s.end);
+    line.extend_from_slice(b",\"sentences\":");
+    json_list(line, &report.sentences, |line, s| {
+        json_span(line, s.start, s.end);
         line.extend_from_slice(b",\"text\":");
         json_str(line, &s.text);
         line.extend_from_slice(b",\"score\":");
         json_f64(line, s.score);
-        line.extend_from_slice(b",\"findings\":[");
-        for (j, f) in s.findings.iter().enumerate() {
-            if j > 0 {
-                line.push(b',');
-            }
-            line.extend_from_slice(b"{\"rule\":");
+        line.extend_from_slice(b",\"findings\":");
+        json_list(line, &s.findings, |line, f| {
+            line.extend_from_slice(b"\"rule\":");
             json_str(line, &f.rule);
-            line.extend_from_slice(b",\"start\":");
-            json_usize(line, f.start);
-            line.extend_from_slice(b",\"end\":");
-            json_usize(line, f.end);
+            line.push(b',');
+            json_span(line, f.start, f.end);
             line.extend_from_slice(b",\"message\":");
             json_str(line, &f.message);
-            line.push(b'}');
-        }
-        line.extend_from_slice(b"]}");
-    }
-    line.extend_from_slice(b"],\"passages\":[");
-    for (i, p) in report.passages.iter().enumerate() {
-        if i > 0 {
-            line.push(b',');
-        }
-        line.extend_from_slice(b"{\"start\":");
-        json_usize(line, p.start);
-        line.extend_from_slice(b",\"end\":");
-        json_usize(line, p.end);
+        });
+    });
+    line.extend_from_slice(b",\"passages\":");
+    json_list(line, &report.passages, |line, p| {
+        json_span(line, p.start, p.end);
         line.extend_from_slice(b",\"score\":");
         json_f64(line, p.score);
+    });
+    line.extend_from_slice(b"}\n");
+}
+
+/// A JSON array of objects, one per item, each holding the fields that `fields` writes.
+fn json_list<T>(line: &mut Vec<u8>, items: &[T], mut fields: impl FnMut(&mut Vec<u8>, &T)) {
+    line.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        line.extend_from_slice(if i > 0 { b",{" } else { b"{" });
+        fields(line, item);
         line.push(b'}');
     }
-    line.extend_from_slice(b"]}\n");
+    line.push(b']');
+}
+
+/// A byte span's fields: `"start":S,"end":E`.
+fn json_span(line: &mut Vec<u8>, start: usize, end: usize) {
+    line.extend_from_slice(b"\"start\":");
+    json_usize(line, start);
+    line.extend_from_slice(b",\"end\":");
+    json_usize(line, end);
 }
 
 /// A JSON string, escaped as `serde_json` escapes it: it escapes only `"`, `\\` and control characters
