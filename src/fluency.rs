@@ -459,6 +459,11 @@ impl FluencyModel {
     pub fn vocabulary_size(&self) -> usize {
         self.vocab.len()
     }
+
+    /// One more than the largest word id (the special ids included).
+    pub(crate) fn id_count(&self) -> usize {
+        self.stats.len()
+    }
 }
 
 struct Reader<'b> {

@@ -17,6 +17,7 @@ use base64::Engine;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Frequent words (Zipf frequency at least this) keep their identity; rarer ones become shapes.
 pub const COMMON_WORD_ZIPF: f32 = 3.0;
@@ -74,14 +75,10 @@ pub fn symbols(doc: &Document, index: usize) -> Vec<u64> {
                 let capitalised = doc.tok(t).chars().next().is_some_and(char::is_uppercase);
                 if capitalised && !first {
                     CAPITALISED
+                } else if t.lm != crate::fluency::UNK {
+                    vocabulary_word_symbol(doc, t)
                 } else {
-                    let lower = crate::document::fold_apostrophes(doc.low(t));
-                    let lower = lower.as_ref();
-                    if t.zipf >= COMMON_WORD_ZIPF {
-                        fnv(lower.as_bytes(), 0)
-                    } else {
-                        SHAPES[SUFFIXES.iter().position(|s| lower.ends_with(s)).unwrap_or(SUFFIXES.len())]
-                    }
+                    word_symbol(crate::document::fold_apostrophes(doc.low(t)).as_bytes(), t.zipf)
                 }
             }
         };
@@ -90,6 +87,39 @@ pub fn symbols(doc: &Document, index: usize) -> Vec<u64> {
     }
     out.push(END);
     out
+}
+
+/// The symbol of a word that is not a capitalised non-initial one: the word itself when it is common,
+/// else its shape. `lower` is lowercase with apostrophes folded; `zipf` is its English Zipf frequency.
+fn word_symbol(lower: &[u8], zipf: f32) -> u64 {
+    if zipf >= COMMON_WORD_ZIPF {
+        fnv(lower, 0)
+    } else {
+        SHAPES[SUFFIXES.iter().position(|s| lower.ends_with(s.as_bytes())).unwrap_or(SUFFIXES.len())]
+    }
+}
+
+/// [`word_symbol`] of the words of the default fluency model's vocabulary, by id, each worked out the
+/// first time a token of the word needs it (0 until then): a token's `lm` id and `zipf` come from that
+/// vocabulary entry (see `document::tokenize`), so one token's symbol is every token's of the word, and
+/// a common word is hashed once instead of once per token. Lazily, so that start-up does not hash the
+/// whole vocabulary.
+fn vocabulary_symbols() -> &'static [AtomicU64] {
+    static SYMBOLS: std::sync::OnceLock<Vec<AtomicU64>> = std::sync::OnceLock::new();
+    SYMBOLS.get_or_init(|| (0..crate::fluency::default_model().id_count()).map(|_| AtomicU64::new(0)).collect())
+}
+
+/// The symbol of the vocabulary word `t` (its `lm` id is not the unknown-word id).
+fn vocabulary_word_symbol(doc: &Document, t: &crate::document::Token) -> u64 {
+    let slot = &vocabulary_symbols()[t.lm as usize];
+    let cached = slot.load(Ordering::Relaxed);
+    if cached != 0 {
+        return cached;
+    }
+    // Another thread may store the same value at the same time: either store is right.
+    let symbol = word_symbol(crate::document::fold_apostrophes(doc.low(t)).as_bytes(), t.zipf);
+    slot.store(symbol, Ordering::Relaxed);
+    symbol
 }
 
 /// The key of the n-gram `syms` (its order is part of the key).
