@@ -49,6 +49,12 @@ pub struct Calques {
     ids_in_classes: bool,
     /// The calques starting with each word, indexed by word id.
     by_first_word: Vec<Vec<usize>>,
+    /// The calques of `by_first_word` that can match given their first word's id and what comes next
+    /// (a listed word's id, [`NUMBER_NEXT`] for a number), in list order, for the first words whose
+    /// calques all have a second slot (marked in `by_first_two_words`): "the" starts 18 calques, and
+    /// most of them need not be tried.
+    by_first_two: FxHashMap<(u32, u32), Vec<usize>>,
+    by_first_two_words: Vec<bool>,
     starting_with_number: Vec<usize>,
     calques: Vec<Calque>,
     /// Money idioms by the id of their verb.
@@ -60,6 +66,9 @@ const MONEY_WORDS: &[&str] = &[
     "bills", "rent", "ransom", "payment", "payments", "millions", "billions", "thousands", "dough", "bucks",
     "compensation", "damages", "salary", "wages", "premium", "premiums", "price", "prices", "cost", "costs",
 ];
+
+/// The key of a number token in [`Calques::by_first_two`] (no word id is this large).
+const NUMBER_NEXT: u32 = u32::MAX;
 
 /// The id of `word`, given it a new one when it has none.
 fn intern(ids: &mut WordMap<u32>, word: &str) -> u32 {
@@ -156,7 +165,33 @@ impl Calques {
                 idioms.insert(intern(&mut ids, verb), MoneyIdiom { particle: cols[1].to_string(), meaning: cols[2].to_string() });
             }
         }
-        Calques { ids, ids_in_classes: false, by_first_word, starting_with_number, calques, idioms }
+        let mut by_first_two: FxHashMap<(u32, u32), Vec<usize>> = FxHashMap::default();
+        let mut by_first_two_words = vec![false; by_first_word.len()];
+        for (first, candidates) in by_first_word.iter().enumerate() {
+            if candidates.is_empty() || candidates.iter().any(|&c| calques[c].slots.len() < 2) {
+                continue;
+            }
+            by_first_two_words[first] = true;
+            for &c in candidates {
+                let (words, number): (&[u32], bool) = match &calques[c].slots[1] {
+                    Slot::Words(words) => (words, false),
+                    Slot::Number => (&[], true),
+                    Slot::WordsOrNumber(words) => (words, true),
+                };
+                let mut push = |next: u32| {
+                    let list = by_first_two.entry((first as u32, next)).or_default();
+                    // A second word listed twice in the slot must not add the calque twice.
+                    if list.last() != Some(&c) {
+                        list.push(c);
+                    }
+                };
+                words.iter().for_each(|&w| push(w));
+                if number {
+                    push(NUMBER_NEXT);
+                }
+            }
+        }
+        Calques { ids, ids_in_classes: false, by_first_word, by_first_two, by_first_two_words, starting_with_number, calques, idioms }
     }
 
     /// The ids of the words of `tokens` (0 for other words and for numbers and punctuation).
@@ -235,6 +270,15 @@ impl Detector for Calques {
         for (i, t) in tokens.iter().enumerate() {
             let candidates: &[usize] = match t.kind {
                 TokenKind::Word if ids[i] == 0 => &[],
+                TokenKind::Word if self.by_first_two_words.get(ids[i] as usize).copied().unwrap_or(false) => {
+                    // Only the calques whose second slot the next token fills.
+                    let next = match tokens.get(i + 1) {
+                        Some(n) if n.kind == TokenKind::Number => NUMBER_NEXT,
+                        Some(_) => ids[i + 1],
+                        None => 0,
+                    };
+                    if next == 0 { &[] } else { self.by_first_two.get(&(ids[i], next)).map_or(&[], Vec::as_slice) }
+                }
                 TokenKind::Word => self.by_first_word.get(ids[i] as usize).map_or(&[], Vec::as_slice),
                 TokenKind::Number => &self.starting_with_number,
                 TokenKind::Punct => &[],
