@@ -59,6 +59,8 @@ pub struct Calques {
     calques: Vec<Calque>,
     /// Money idioms by the id of their verb.
     idioms: FxHashMap<u32, MoneyIdiom>,
+    /// Whether each word id is an idiom verb: most listed words are not, and need no hash lookup.
+    idiom_verbs: Vec<bool>,
 }
 
 const MONEY_WORDS: &[&str] = &[
@@ -191,7 +193,11 @@ impl Calques {
                 }
             }
         }
-        Calques { ids, ids_in_classes: false, by_first_word, by_first_two, by_first_two_words, starting_with_number, calques, idioms }
+        let mut idiom_verbs = vec![false; ids.len() + 1];
+        for &verb in idioms.keys() {
+            idiom_verbs[verb as usize] = true;
+        }
+        Calques { ids, ids_in_classes: false, by_first_word, by_first_two, by_first_two_words, starting_with_number, calques, idioms, idiom_verbs }
     }
 
     /// The ids of the words of `tokens` (0 for other words and for numbers and punctuation).
@@ -298,7 +304,7 @@ impl Detector for Calques {
                     break;
                 }
             }
-            if ids[i] != 0 {
+            if self.idiom_verbs.get(ids[i] as usize).copied().unwrap_or(false) {
                 self.money_idiom(doc, tokens, &ids, i, out);
             }
         }
