@@ -139,23 +139,11 @@ pub fn lowercase_same_offsets(text: &str) -> String {
     out
 }
 
-/// `text.to_ascii_lowercase()` for ASCII `text`, eight bytes at a time: in a byte below 0x80, adding
-/// 0x80 - 'A' sets the top bit from 'A' up and adding 0x80 - 'Z' - 1 from past 'Z' (no carry leaves the
-/// byte), so the top bits that differ mark the capitals, which get their 0x20 bit set.
+/// `text.to_ascii_lowercase()` for ASCII `text`.
 fn ascii_lowercase(text: &str) -> String {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let lower = |x: u64| {
-        let upper = (x.wrapping_add(ONES * (0x80 - b'A' as u64)) ^ x.wrapping_add(ONES * (0x80 - b'Z' as u64 - 1))) & (ONES * 0x80);
-        x | (upper >> 2)
-    };
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        out.extend_from_slice(&lower(u64::from_le_bytes(c.try_into().expect("8 bytes"))).to_le_bytes());
-    }
-    out.extend(chunks.remainder().iter().map(u8::to_ascii_lowercase));
-    String::from_utf8(out).expect("ASCII stays ASCII")
+    let mut out = text.to_owned();
+    out.make_ascii_lowercase();
+    out
 }
 
 /// Tokenises the sentence `span` of `text` (`lower` is `text` lowercased with the same offsets).
