@@ -194,8 +194,10 @@ impl FeatureExtractor {
                 TokenKind::Word => {
                     let lower = doc.low(t);
                     // Most words are ASCII: a character per byte, and an apostrophe is '\'' ('’' is E2 80 99).
-                    let (chars, maybe_apostrophe) = if lower.is_ascii() {
-                        (lower.len(), lower.as_bytes().contains(&b'\''))
+                    // One pass over the (short) word's bytes for both, instead of two searches.
+                    let (high, ascii_apostrophe) = lower.bytes().fold((0u8, false), |(high, a), b| (high | b, a | (b == b'\'')));
+                    let (chars, maybe_apostrophe) = if high < 0x80 {
+                        (lower.len(), ascii_apostrophe)
                     } else {
                         (lower.chars().count(), true)
                     };
