@@ -33,6 +33,13 @@ fn hash(word: &[u8]) -> u64 {
     h.finish()
 }
 
+/// `a == b` for slices of equal length, byte by byte: words are a few bytes long, shorter than a
+/// `memcmp` call's set-up.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 fn tag(h: u64) -> u32 {
     (h >> 32) as u32 | 1
 }
@@ -59,7 +66,7 @@ impl<V: Copy + Default> WordMap<V> {
         let mut i = h as usize & mask;
         loop {
             let s = &self.slots[i];
-            if s.tag == 0 || (s.tag == t && s.len as usize == word.len() && &self.arena[s.start as usize..s.start as usize + word.len()] == word) {
+            if s.tag == 0 || (s.tag == t && s.len as usize == word.len() && same_bytes(&self.arena[s.start as usize..s.start as usize + word.len()], word)) {
                 return i;
             }
             i = (i + 1) & mask;
