@@ -100,6 +100,16 @@ impl<'t> Document<'t> {
         t.span.slice(self.text)
     }
 
+    /// Whether token `t` (not empty) starts with an uppercase letter: an ASCII first byte is tested
+    /// without slicing the token and decoding its first character.
+    #[inline]
+    pub fn starts_uppercase(&self, t: &Token) -> bool {
+        match self.text.as_bytes().get(t.span.start) {
+            Some(&b) if b.is_ascii() => b.is_ascii_uppercase(),
+            _ => self.tok(t).chars().next().is_some_and(char::is_uppercase),
+        }
+    }
+
     /// The lowercase text of token `t`.
     pub fn low(&self, t: &Token) -> &str {
         t.span.slice(&self.lower)

@@ -203,7 +203,7 @@ impl FeatureExtractor {
                     };
                     words += 1;
                     letters += chars;
-                    if k > 0 && doc.tok(t).chars().next().is_some_and(char::is_uppercase) {
+                    if k > 0 && doc.starts_uppercase(t) {
                         capitalised += 1;
                     }
                     let (is_function, profile_index) = token_word_class(t.classes);

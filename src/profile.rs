@@ -72,8 +72,7 @@ pub fn symbols(doc: &Document, index: usize) -> Vec<u64> {
                 }
             }
             TokenKind::Word => {
-                let capitalised = doc.tok(t).chars().next().is_some_and(char::is_uppercase);
-                if capitalised && !first {
+                if !first && doc.starts_uppercase(t) {
                     CAPITALISED
                 } else if t.lm != crate::fluency::UNK {
                     vocabulary_word_symbol(doc, t)
