@@ -110,6 +110,15 @@ impl<'t> Document<'t> {
         }
     }
 
+    /// Whether token `t` (not empty) starts with a lowercase letter (tested as [`Document::starts_uppercase`]).
+    #[inline]
+    pub fn starts_lowercase(&self, t: &Token) -> bool {
+        match self.text.as_bytes().get(t.span.start) {
+            Some(&b) if b.is_ascii() => b.is_ascii_lowercase(),
+            _ => self.tok(t).chars().next().is_some_and(char::is_lowercase),
+        }
+    }
+
     /// The lowercase text of token `t`.
     pub fn low(&self, t: &Token) -> &str {
         t.span.slice(&self.lower)

@@ -549,7 +549,7 @@ impl Collocations<'_> {
                 let content = !p.function && !w.function && id > UNK && pid > UNK;
                 let adjacent = || doc.text[pt.span.end..t.span.start].trim().is_empty();
                 let capitalised = || {
-                    doc.tok(t).chars().next().is_some_and(char::is_uppercase) || doc.tok(pt).chars().next().is_some_and(char::is_uppercase)
+                    doc.starts_uppercase(t) || doc.starts_uppercase(pt)
                 };
                 if content && adjacent() && !capitalised() {
                     let (ca, cb) = (m.count(pid), m.count(id));

@@ -115,7 +115,7 @@ impl Detector for Grammar {
         if let (Some(first), Some(second)) = (tokens.first(), words.get(1)) {
             let fl = doc.low(first);
             let is_question = || doc.slice(sentence.span).trim_end().ends_with('?');
-            let capitalised = doc.tok(first).chars().next().is_some_and(char::is_uppercase);
+            let capitalised = doc.starts_uppercase(first);
             if first.kind == TokenKind::Word && first.classes.has(Classes::SUBJECTLESS_OPENER) && capitalised && !is_question() {
                 let sl = doc.low(second);
                 let reporting = matches!(fl, "said" | "added" | "explained" | "indicated" | "assured" | "affirmed" | "stressed" | "insisted" | "considered" | "recalled");

@@ -52,7 +52,7 @@ impl Detector for Repetition {
                 // The cheapest test first: most neighbours differ.
                 let same = same(next_lower, lower);
                 let adjacent = || doc.text[w.span.end..n.span.start].trim().is_empty();
-                let second_lower = || doc.tok(n).chars().next().is_some_and(char::is_lowercase);
+                let second_lower = || doc.starts_lowercase(n);
                 if same && second_lower() && adjacent() && !DOUBLING_ALLOWED.contains(&lower) {
                     out.push(Finding::new(
                         Family::Repetition,
@@ -66,7 +66,7 @@ impl Detector for Repetition {
             }
             // A content word: long, lowercase, not among the most frequent English words.
             // (the frequency before the text: it is at hand)
-            let content = lower.len() >= 6 && w.zipf < 5.5 && w.zipf > 0.0 && doc.tok(w).chars().next().is_some_and(char::is_lowercase);
+            let content = lower.len() >= 6 && w.zipf < 5.5 && w.zipf > 0.0 && doc.starts_lowercase(w);
             if !content || w.span.start < reported_up_to {
                 continue;
             }

@@ -53,11 +53,11 @@ fn is_participial_adjective(lower: &str) -> bool {
 }
 
 fn is_plain_lower_word(doc: &Document, t: &Token) -> bool {
-    t.kind == TokenKind::Word && doc.tok(t).chars().next().is_some_and(char::is_lowercase)
+    t.kind == TokenKind::Word && doc.starts_lowercase(t)
 }
 
 fn is_capitalised_name(doc: &Document, t: &Token) -> bool {
-    t.kind == TokenKind::Word && doc.tok(t).chars().next().is_some_and(char::is_uppercase)
+    t.kind == TokenKind::Word && doc.starts_uppercase(t)
 }
 
 impl Detector for WordOrder {
