@@ -173,9 +173,14 @@ impl FeatureExtractor {
         self.collocations.detect_ids(doc, &words, &mut findings);
         findings.sort_by_key(|f| (f.start, f.end));
         let mut v = Vec::with_capacity(64);
-        for (_, rules) in FINDING_FEATURES {
-            let n = findings.iter().filter(|f| rules.iter().any(|r| f.rule.starts_with(r))).count();
-            v.push((n as f32).min(3.0));
+        if findings.is_empty() {
+            // Most sentences: every count is 0.
+            v.extend([0.0f32; FINDING_FEATURES.len()]);
+        } else {
+            for (_, rules) in FINDING_FEATURES {
+                let n = findings.iter().filter(|f| rules.iter().any(|r| f.rule.starts_with(r))).count();
+                v.push((n as f32).min(3.0));
+            }
         }
         let lm = self.fluency.score_ids(&words);
         v.extend([lm.mean_logprob, lm.min_logprob, lm.oov_rate, lm.unseen_bigram_rate]);
