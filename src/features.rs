@@ -287,13 +287,7 @@ mod tests {
 
     #[test]
     fn distinct_words_are_counted_exactly() {
-        let mut state = 0x0bad_cafe_1234_5678u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng::xorshift(0x0bad_cafe_1234_5678u64);
         let vocab = ["a", "b", "the", "The", "of", "ab", "ba", "x1", "", "long-word"];
         for round in 0..3000 {
             let n = round % 80;

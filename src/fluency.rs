@@ -595,13 +595,7 @@ mod tests {
 
     #[test]
     fn bigram_tables_agree_with_a_map() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng::xorshift(0x2545_f491_4f6c_dd1du64);
         for vocabulary in [50u32, 60_000, 70_000] {
             let entries: Vec<(u64, u32)> = (0..5000).map(|_| (key(next() as u32 % vocabulary, next() as u32 % vocabulary), next() as u32 % 100)).collect();
             let reference: FxHashMap<u64, u32> = entries.iter().copied().collect();

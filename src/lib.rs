@@ -26,6 +26,8 @@ pub mod profile;
 pub mod scan;
 pub mod segment;
 pub mod train;
+#[cfg(test)]
+mod test_rng;
 mod uax29;
 pub mod wordmap;
 

@@ -263,15 +263,13 @@ mod tests {
 
     #[test]
     fn strings_are_escaped_as_serde_json_escapes_them() {
-        let mut state = 0x1234_5678_9abc_def1u64;
+        let mut next = crate::test_rng::xorshift(0x1234_5678_9abc_def1);
         let alphabet: Vec<char> = "ab \"\\\u{0}\u{1}\u{1f}\u{20}\u{7f}\u{80}é’\n\t/".chars().collect();
         for round in 0..5000 {
             let len = round % 40;
             let text: String = (0..len)
                 .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
+                    let state = next();
                     // mostly plain letters, so that many strings need no escape
                     if state.is_multiple_of(7) { alphabet[(state >> 8) as usize % alphabet.len()] } else { 'a' }
                 })

@@ -850,16 +850,9 @@ mod tests {
     fn base64_decoder_agrees_with_the_base64_crate() {
         use base64::Engine;
         let engine = base64::engine::general_purpose::STANDARD;
-        let mut state = 0x1234_5678_9abc_def0u64;
+        let mut next = crate::test_rng::xorshift(0x1234_5678_9abc_def0);
         for len in 0..200usize {
-            let bytes: Vec<u8> = (0..len)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    state as u8
-                })
-                .collect();
+            let bytes: Vec<u8> = (0..len).map(|_| next() as u8).collect();
             let text = engine.encode(&bytes);
             assert_eq!(decode_base64(text.as_bytes()).unwrap(), bytes, "length {len}");
         }
@@ -937,13 +930,7 @@ mod tests {
 
     #[test]
     fn merged_tables_give_each_heads_own_features() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut random = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut random = crate::test_rng::xorshift(0x9e37_79b9_7f4a_7c15u64);
         let sentences: Vec<NgramKeys> = (0..60).map(|n| NgramKeys((0..n).map(|i| ((i % 3 + 1) as u8, random() % 4000)).collect())).collect();
         for heads in 2..=4usize {
             // Overlapping key sets, clusters (crowded buckets) and the ends of the key space.

@@ -602,13 +602,7 @@ mod tests {
     fn random_ascii_text_has_the_crates_boundaries() {
         // The ASCII fast paths (letter runs, characters after which no sentence break may come).
         let common: Vec<char> = "aaaaeeeennttss AAB.,.,!?'\"()_ \n\r\t1234-:;@#$%&*+=/<>[]{}|~`^\u{b}\u{c}".chars().collect();
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng::xorshift(0x2545_f491_4f6c_dd1du64);
         for _ in 0..20_000 {
             let len = (next() % 32) as usize;
             let text: String = (0..len).map(|_| common[(next() >> 8) as usize % common.len()]).collect();
@@ -621,19 +615,13 @@ mod tests {
     fn random_text_has_the_crates_boundaries() {
         let alphabet = alphabet();
         let common: Vec<char> = "aaaaeeeennttss AAB.,.,!?'\"()’“” \n1-:;—é".chars().collect();
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng::xorshift(0x9e37_79b9_7f4a_7c15u64);
         for round in 0..20_000 {
             let len = (next() % 24) as usize;
             let text: String = (0..len)
                 .map(|_| {
                     let r = next();
-                    if round % 2 == 0 || r % 5 != 0 { common[(r >> 8) as usize % common.len()] } else { alphabet[(r >> 8) as usize % alphabet.len()] }
+                    if round % 2 == 0 || !r.is_multiple_of(5) { common[(r >> 8) as usize % common.len()] } else { alphabet[(r >> 8) as usize % alphabet.len()] }
                 })
                 .collect();
             assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
