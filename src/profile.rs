@@ -121,33 +121,14 @@ fn vocabulary_word_symbol(doc: &Document, t: &crate::document::Token) -> u64 {
     symbol
 }
 
-/// The key of the n-gram `syms` (its order is part of the key).
-fn ngram_key(syms: &[u64]) -> u64 {
-    let mut h = 0x9e3779b97f4a7c15u64.wrapping_mul(syms.len() as u64 + 1);
-    for &s in syms {
-        h = (h.rotate_left(23) ^ s).wrapping_mul(0x100000001b3);
-    }
-    h
-}
-
-/// Calls `f(order, key)` for every n-gram of orders 1..=MAX_ORDER (the lone boundary symbols excluded).
-fn for_each_ngram(syms: &[u64], mut f: impl FnMut(usize, u64)) {
-    for order in 1..=MAX_ORDER {
-        for w in syms.windows(order) {
-            if order == 1 && (w[0] == syms[0] || w[0] == syms[syms.len() - 1]) {
-                continue;
-            }
-            f(order, ngram_key(w));
-        }
-    }
-}
-
-/// The n-grams of a sentence's [`symbols`] as (order, key), in the order the features sum them: computed
-/// once per sentence and looked up in each head's table.
+/// The n-grams of a sentence's [`symbols`] as (order, key): every n-gram of orders 1 to [`MAX_ORDER`],
+/// by order, then left to right, the unigrams of the lone boundary symbols excluded. An n-gram's key
+/// hashes its order, then its symbols. Training counts these keys, and scoring computes them once per
+/// sentence and looks them up in each head's table.
 pub struct NgramKeys(Vec<(u8, u64)>);
 
 impl NgramKeys {
-    /// The keys [`for_each_ngram`] gives, in its order, with the orders written out (the same hashes).
+    /// The keys of `syms`, with the orders written out (the test module keeps the general definition).
     pub fn of(syms: &[u64]) -> NgramKeys {
         const { assert!(MAX_ORDER == 3, "NgramKeys::of writes out orders 1 to 3") };
         let step = |h: u64, s: u64| (h.rotate_left(23) ^ s).wrapping_mul(0x100000001b3);
@@ -567,11 +548,11 @@ impl ProfileTable {
             weight_sum += weight;
             n += 1;
             let doc = Document::single_sentence(text);
-            for_each_ngram(&symbols(&doc, 0), |order, key| {
-                let e = counts.entry(key).or_insert(([0.0; 2], 0, order as u8));
+            for &(order, key) in &NgramKeys::of(&symbols(&doc, 0)).0 {
+                let e = counts.entry(key).or_insert(([0.0; 2], 0, order));
                 e.0[is_mt as usize] += weight;
                 e.1 += 1;
-            });
+            }
         }
         let smoothing = if n == 0 { 1.0 } else { weight_sum / n as f64 };
         let mut totals = [[0f64; 2]; MAX_ORDER];
@@ -821,6 +802,28 @@ mod tests {
         assert_eq!([START, END, NUMBER, QUOTE, CAPITALISED], ["<s>", "</s>", "<num>", "<q>", "<Cap>"].map(|s| fnv(s.as_bytes(), 0)));
         let names: Vec<String> = SUFFIXES.iter().chain([&""]).map(|s| format!("<w-{s}>")).collect();
         assert_eq!(SHAPES.to_vec(), names.iter().map(|n| fnv(n.as_bytes(), 0)).collect::<Vec<_>>());
+    }
+
+    /// The key of the n-gram `syms` (its order is part of the key): the general definition.
+    fn ngram_key(syms: &[u64]) -> u64 {
+        let mut h = 0x9e3779b97f4a7c15u64.wrapping_mul(syms.len() as u64 + 1);
+        for &s in syms {
+            h = (h.rotate_left(23) ^ s).wrapping_mul(0x100000001b3);
+        }
+        h
+    }
+
+    /// Calls `f(order, key)` for every n-gram of orders 1..=MAX_ORDER (the lone boundary symbols
+    /// excluded): the general definition of [`NgramKeys::of`].
+    fn for_each_ngram(syms: &[u64], mut f: impl FnMut(usize, u64)) {
+        for order in 1..=MAX_ORDER {
+            for w in syms.windows(order) {
+                if order == 1 && (w[0] == syms[0] || w[0] == syms[syms.len() - 1]) {
+                    continue;
+                }
+                f(order, ngram_key(w));
+            }
+        }
     }
 
     #[test]
