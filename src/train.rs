@@ -511,11 +511,12 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
     };
     let (calib, all_fit): (Vec<&LabelledRecord>, Vec<&LabelledRecord>) = records.iter().partition(|r| is_calibration(r));
     let head_names = head_names(records, &all_fit, heads_by)?;
-    // Each head's balanced fit sample.
+    // Each head's usable records (in strata with both classes) and its balanced fit sample.
+    let mut usables: Vec<Vec<&LabelledRecord>> = Vec::new();
     let mut fits: Vec<Vec<&LabelledRecord>> = Vec::new();
     for head in &head_names {
         let usable = in_strata_with_both_classes(head_records(&all_fit, heads_by, head), by);
-        let fit = balance(usable, options.max_per_class, by, mix_by);
+        let fit = balance(usable.clone(), options.max_per_class, by, mix_by);
         if fit.len() < 10 {
             return Err(Error::Training(format!(
                 "too few records of both classes to fit{}: {} after balancing (need both \"mt\" and \"human\" records, in several groups)",
@@ -523,6 +524,7 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
                 fit.len()
             )));
         }
+        usables.push(usable);
         fits.push(fit);
     }
     let all_fit = in_strata_with_both_classes(all_fit, by);
@@ -544,8 +546,8 @@ pub fn train(records: &[LabelledRecord], options: &TrainOptions, mut progress: i
     };
     let mut profiles = Vec::with_capacity(fits.len());
     let mut fit_xs: Vec<Vec<Vec<f32>>> = Vec::with_capacity(fits.len());
-    for (head, fit) in head_names.iter().zip(&fits) {
-        let source: Vec<&LabelledRecord> = in_strata_with_both_classes(head_records(&all_fit, heads_by, head), by).into_iter().filter(|r| in_target(r)).collect();
+    for ((head, usable), fit) in head_names.iter().zip(usables).zip(&fits) {
+        let source: Vec<&LabelledRecord> = usable.into_iter().filter(|r| in_target(r)).collect();
         progress(&format!("head {head}: learning the n-gram profile from {} records (2-fold cross-fitting), featurising {} fit records", source.len(), fit.len()));
         profiles.push(profile_table(&source, by, mix_by, options.profile_min_count));
         fit_xs.push(cross_fitted_features(&source, fit, &fx, options));
