@@ -216,7 +216,8 @@ impl Model {
         logits
     }
 
-    /// Scores `text` as one sentence (as `train` and `eval` treat a record).
+    /// Scores `text` as one sentence with nothing before it (as `train` and `eval` treat a record without
+    /// context).
     pub fn score_text(&self, extractor: &FeatureExtractor, text: &str) -> Scored {
         self.score_sentence(extractor, &Document::single_sentence(text), 0)
     }
