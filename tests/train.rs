@@ -65,6 +65,14 @@ fn write_reviews(path: &Path, docs: usize, seed: u64) {
     std::fs::write(path, out).unwrap();
 }
 
+/// Trains a model on `data` into `model` with `extra` options; the run must succeed.
+fn train_model(data: &Path, model: &Path, extra: &[&str]) {
+    let mut args = vec!["train", "--data", data.to_str().unwrap(), "--out", model.to_str().unwrap()];
+    args.extend(extra);
+    let out = mtlint(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 fn eval_json(data: &Path, model: Option<&Path>) -> Value {
     let mut args = vec!["eval", "--data", data.to_str().unwrap(), "--documents", "doc", "--format", "json"];
     if let Some(m) = model {
@@ -81,8 +89,7 @@ fn retraining_on_a_new_domain_learns_it() {
     let (train, test, model) = (dir.path().join("train.jsonl"), dir.path().join("test.jsonl"), dir.path().join("reviews.json"));
     write_reviews(&train, 150, 1);
     write_reviews(&test, 150, 2);
-    let out = mtlint(&["train", "--data", train.to_str().unwrap(), "--out", model.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    train_model(&train, &model, &[]);
     let retrained = eval_json(&test, Some(&model));
     let default = eval_json(&test, None);
     let doc_auc = |v: &Value| v["documents"]["roc_auc"].as_f64().unwrap();
@@ -98,8 +105,7 @@ fn training_is_deterministic_and_its_model_is_usable() {
     write_reviews(&data, 60, 7);
     let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
     for m in [&a, &b] {
-        let out = mtlint(&["train", "--data", data.to_str().unwrap(), "--out", m.to_str().unwrap()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        train_model(&data, m, &[]);
     }
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap(), "same data and options, same bytes");
     let model: Value = serde_json::from_slice(&std::fs::read(&a).unwrap()).unwrap();
@@ -127,12 +133,8 @@ fn the_rule_prior_keeps_weight_on_rules_the_training_data_never_shows() {
         m["heads"][0]["weights"][i].as_f64().unwrap()
     };
     let (with, without) = (dir.path().join("with.json"), dir.path().join("without.json"));
-    for (model, extra) in [(&with, vec![]), (&without, vec!["--rule-prior-odds", "0"])] {
-        let mut args = vec!["train", "--data", data.to_str().unwrap(), "--out", model.to_str().unwrap()];
-        args.extend(extra);
-        let out = mtlint(&args);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    }
+    train_model(&data, &with, &[]);
+    train_model(&data, &without, &["--rule-prior-odds", "0"]);
     let (w, wo) = (weight_of(&with, "findings.foreign-word"), weight_of(&without, "findings.foreign-word"));
     assert!(w > 1.5 && w < 9f64.ln() + 0.5, "with the default prior (odds 9): {w}");
     assert!(wo.abs() < 0.1, "without a prior the unseen rule has no weight: {wo}");
@@ -237,12 +239,8 @@ fn heads_learn_kinds_of_mt_that_differ_from_human_text_in_opposite_directions() 
         report["breakdown"].as_array().unwrap().iter().map(|c| (c["mt"].as_str().unwrap().to_string(), c["roc_auc"].as_f64().unwrap())).collect()
     };
     let (one, two) = (dir.path().join("one.json"), dir.path().join("two.json"));
-    for (model, extra) in [(&one, vec![]), (&two, vec!["--heads-by", "kind"])] {
-        let mut args = vec!["train", "--data", train.to_str().unwrap(), "--out", model.to_str().unwrap()];
-        args.extend(extra);
-        let out = mtlint(&args);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    }
+    train_model(&train, &one, &[]);
+    train_model(&train, &two, &["--heads-by", "kind"]);
     let saved: Value = serde_json::from_slice(&std::fs::read(&two).unwrap()).unwrap();
     let names: Vec<&str> = saved["heads"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["bare", "comma-heavy"]);
