@@ -1,28 +1,38 @@
-//! Writes the feature vectors of labelled JSONL records as TSV (label, kind, features...), for inspecting
-//! the feature set with other tools. Usage: cargo run --release --example dump_features -- IN.jsonl SPLIT MAX > out.tsv
+//! Writes the feature vectors of labelled JSONL records as TSV (label, kind, group, domain, each head's
+//! logit, features...), for inspecting the feature set with other tools. Records are read as `train` and
+//! `eval` read them with `--context-by doc,system`: each after the record before it in its document.
+//! The features are the deciding head's (its profile scores).
+//! Usage: cargo run --release --example dump_features -- IN.jsonl SPLIT MAX > out.tsv
 use mtlint::features::{feature_names, FeatureExtractor};
-use mtlint::train::{read_labelled, LabelFields};
+use mtlint::model::default_model;
+use mtlint::train::{assign_context, read_labelled, LabelFields, LabelledRecord};
 use std::io::{BufReader, Write};
 
-fn main() {
+fn field<'r>(r: &'r LabelledRecord, name: &str) -> &'r str {
+    r.fields.get(name).and_then(|v| v.as_str()).unwrap_or("")
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let file = std::fs::File::open(&args[1]).expect("input");
-    let max: usize = args[3].parse().expect("max");
-    let recs = read_labelled(BufReader::new(file), &args[1], &LabelFields::default()).expect("records");
+    let [_, path, split, max] = args.as_slice() else {
+        return Err("usage: dump_features IN.jsonl SPLIT MAX".into());
+    };
+    let max: usize = max.parse()?;
+    let file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
+    let mut records = read_labelled(BufReader::new(file), path, &LabelFields::default())?;
+    assign_context(&mut records, &["doc".to_string(), "system".to_string()]);
+    let model = default_model();
     let fx = FeatureExtractor::default();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    writeln!(out, "label\tkind\tgroup\tdomain\t{}", feature_names().join("\t")).unwrap();
-    let mut n = 0;
-    for (i, r) in recs.iter().enumerate() {
-        if r.fields.get("split").and_then(|v| v.as_str()) != Some(args[2].as_str()) || i % 2 != 0 {
-            continue;
-        }
-        let v = mtlint::model::default_model().score_text(&fx, &r.text).features; // the deciding head's
-        let kind = r.fields.get("kind").and_then(|v| v.as_str()).unwrap_or("");
-        let cols: Vec<String> = v.iter().map(|x| x.to_string()).collect();
-        let domain = r.fields.get("domain").and_then(|v| v.as_str()).unwrap_or("");
-        writeln!(out, "{}\t{}\t{}\t{}\t{}", r.label as u8, kind, r.group, domain, cols.join("\t")).unwrap();
-        n += 1;
-        if n >= max { break; }
+    let heads: Vec<String> = model.heads.iter().map(|h| format!("logit.{}", h.name)).collect();
+    writeln!(out, "label\tkind\tgroup\tdomain\t{}\t{}", heads.join("\t"), feature_names().join("\t"))?;
+    for r in records.iter().filter(|r| field(r, "split") == split).take(max) {
+        let (logits, features) = r.with_document(|doc, index| {
+            (model.head_logits(&fx, doc, index), model.score_sentence(&fx, doc, index).features)
+        });
+        let logits: Vec<String> = logits.iter().map(|x| x.to_string()).collect();
+        let features: Vec<String> = features.iter().map(|x| x.to_string()).collect();
+        writeln!(out, "{}\t{}\t{}\t{}\t{}\t{}", r.label as u8, field(r, "kind"), r.group, field(r, "domain"), logits.join("\t"), features.join("\t"))?;
     }
+    Ok(())
 }
