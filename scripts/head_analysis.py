@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Where the shipped model's accuracy is lost, on the held-out test split (issue 3's notes).
+
+1. Each head alone against the max over heads that `scan` uses: ROC-AUC of every kind of MT against
+   original English, per domain. Shows how much of a head's own separation survives the combination.
+2. Model family: logistic regression (what mtlint fits) against gradient-boosted trees (what a second
+   linfa family such as linfa-trees could add) on the same feature vectors, neural MT against original
+   news, 5-fold cross-validation grouped by source block. Both are fitted on the test split's own feature
+   vectors (the shipped model's profile scores are out of sample there), so only the difference matters.
+
+Needs data/build/corpus.jsonl (data/README.md) and scikit-learn (data/scripts/requirements.txt).
+Usage: python3 scripts/head_analysis.py            (about a minute)
+"""
+import csv
+import os
+import subprocess
+import sys
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = os.path.join(ROOT, "data", "build", "corpus.jsonl")
+
+
+def dump(split):
+    out = subprocess.run(
+        ["cargo", "run", "--quiet", "--release", "--example", "dump_features", "--", CORPUS, split, "100000000"],
+        cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    rows = list(csv.reader(out.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
+    return rows[0], rows[1:]
+
+
+def main():
+    if not os.path.exists(CORPUS):
+        sys.exit(f"{CORPUS} is missing: rebuild it (data/README.md)")
+    header, rows = dump("test")
+    logit_cols = [i for i, h in enumerate(header) if h.startswith("logit.")]
+    kind = np.array([r[1] for r in rows])
+    group = np.array([r[2] for r in rows])
+    domain = np.array([r[3] for r in rows])
+    logits = np.array([[float(r[i]) for i in logit_cols] for r in rows])
+    features = np.array([[float(x) for x in r[logit_cols[-1] + 1:]] for r in rows])
+    combined = logits.max(axis=1)
+
+    print("## 1. Each head alone and the max over heads (ROC-AUC against original English, test split)\n")
+    names = [header[i] for i in logit_cols]
+    print("| MT kind | domain | " + " | ".join(f"{n} alone" for n in names) + " | max (shipped) |")
+    print("|---|---|" + "---|" * (len(names) + 1))
+    for mt in sorted(set(kind) - {"original", "reference"}):
+        for dom in sorted(set(domain[kind == mt])):
+            m = (domain == dom) & ((kind == mt) | (kind == "original"))
+            y = kind[m] == mt
+            cells = [f"{roc_auc_score(y, logits[m, h]):.3f}" for h in range(len(names))]
+            print(f"| {mt} | {dom} | " + " | ".join(cells) + f" | {roc_auc_score(y, combined[m]):.3f} |")
+
+    print("\n## 2. Model family on the same features: neural MT against original news, grouped 5-fold CV\n")
+    news = np.where((domain == "news") & ((kind == "nmt") | (kind == "original")))[0]
+    rng = np.random.default_rng(0)
+    original = news[kind[news] == "original"]
+    nmt = rng.choice(news[kind[news] == "nmt"], size=min(6000, int((kind[news] == "nmt").sum())), replace=False)
+    idx = np.concatenate([original, nmt])
+    X, y, g = features[idx], kind[idx] == "nmt", group[idx]
+    families = {
+        "logistic regression": lambda: make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=3000)),
+        "gradient-boosted trees": lambda: HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, random_state=0),
+    }
+    print(f"{len(original)} original and {len(nmt)} neural MT sentences")
+    for name, make in families.items():
+        p = np.zeros(len(y))
+        for train, test in GroupKFold(5).split(X, y, g):
+            p[test] = make().fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+        print(f"- {name}: ROC-AUC {roc_auc_score(y, p):.3f}")
+
+
+if __name__ == "__main__":
+    main()
