@@ -3,7 +3,8 @@
 
 1. Each head alone against the max over heads that `scan` uses: ROC-AUC of every kind of MT against
    original English, per domain. Shows how much of a head's own separation survives the combination.
-2. Model family: logistic regression (what mtlint fits) against gradient-boosted trees (what a second
+2. The fluency model's features alone: ROC-AUC of each against original English, per kind, news.
+3. Model family: logistic regression (what mtlint fits) against gradient-boosted trees (what a second
    linfa family such as linfa-trees could add) on the same feature vectors, neural MT against original
    news, 5-fold cross-validation grouped by source block. Both are fitted on the test split's own feature
    vectors (the shipped model's profile scores are out of sample there), so only the difference matters.
@@ -59,7 +60,19 @@ def main():
             cells = [f"{roc_auc_score(y, logits[m, h]):.3f}" for h in range(len(names))]
             print(f"| {mt} | {dom} | " + " | ".join(cells) + f" | {roc_auc_score(y, combined[m]):.3f} |")
 
-    print("\n## 2. Model family on the same features: neural MT against original news, grouped 5-fold CV\n")
+    print("\n## 2. The fluency model's features alone (news, test split; below 0.5: MT scores lower)\n")
+    feature_names = header[logit_cols[-1] + 1:]
+    print("| feature | " + " | ".join(f"{mt} vs original" for mt in ("nmt", "rbmt")) + " |")
+    print("|---|---|---|")
+    for f, name in enumerate(feature_names):
+        if name.startswith("lm."):
+            cells = []
+            for mt in ("nmt", "rbmt"):
+                m = (domain == "news") & ((kind == mt) | (kind == "original"))
+                cells.append(f"{roc_auc_score(kind[m] == mt, features[m, f]):.3f}")
+            print(f"| {name} | " + " | ".join(cells) + " |")
+
+    print("\n## 3. Model family on the same features: neural MT against original news, grouped 5-fold CV\n")
     news = np.where((domain == "news") & ((kind == "nmt") | (kind == "original")))[0]
     rng = np.random.default_rng(0)
     original = news[kind[news] == "original"]
