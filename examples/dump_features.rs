@@ -2,9 +2,10 @@
 //! logit, features...), for inspecting the feature set with other tools. Records are read as `train` and
 //! `eval` read them with `--context-by doc,system`: each after the record before it in its document.
 //! The features are the deciding head's (its profile scores).
-//! Usage: cargo run --release --example dump_features -- IN.jsonl SPLIT MAX > out.tsv
+//! Usage: cargo run --release --example dump_features -- IN.jsonl SPLIT MAX [MODEL.json] > out.tsv
+//! (default: the shipped model)
 use mtlint::features::{feature_names, FeatureExtractor};
-use mtlint::model::default_model;
+use mtlint::model::{default_model, Model};
 use mtlint::train::{assign_context, read_labelled, LabelFields, LabelledRecord};
 use std::io::{BufReader, Write};
 
@@ -14,14 +15,20 @@ fn field<'r>(r: &'r LabelledRecord, name: &str) -> &'r str {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let [_, path, split, max] = args.as_slice() else {
-        return Err("usage: dump_features IN.jsonl SPLIT MAX".into());
+    let (path, split, max, model_path) = match args.as_slice() {
+        [_, path, split, max] => (path, split, max, None),
+        [_, path, split, max, model] => (path, split, max, Some(model)),
+        _ => return Err("usage: dump_features IN.jsonl SPLIT MAX [MODEL.json]".into()),
     };
     let max: usize = max.parse()?;
     let file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
     let mut records = read_labelled(BufReader::new(file), path, &LabelFields::default())?;
     assign_context(&mut records, &["doc".to_string(), "system".to_string()]);
-    let model = default_model();
+    let loaded = match model_path {
+        Some(p) => Some(Model::from_json(&std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}"))?)?),
+        None => None,
+    };
+    let model = loaded.as_ref().unwrap_or_else(|| default_model());
     let fx = FeatureExtractor::default();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let heads: Vec<String> = model.heads.iter().map(|h| format!("logit.{}", h.name)).collect();
