@@ -4,8 +4,11 @@
 //! Spanish, French and German give every noun a gender, and MT carries it into English: "la compañía" ->
 //! "she", "Pyongyang ... él" -> "him". The rule looks at what a reader has in view when the pronoun comes
 //! (the sentence before and the words before it in its own sentence). It flags the pronoun when that view
-//! holds a place or an organisation and no possible person: no name, no title or role noun, no word of the
-//! pronoun's gender. "she"/"her" must also have no female person anywhere earlier in the document. A
+//! holds a place or an organisation and no possible person: no name, no title or role noun, no age ("the
+//! 39-year-old"), no word of the pronoun's gender, and no pronoun of its gender in the sentence before
+//! that (a chain of "he ... he"). "she"/"her" must also have no female person anywhere earlier in the
+//! document. A possessive that points forward to a person named right after the opening phrase ("For her
+//! part, Defense Minister Annegret Kramp-Karrenbauer ...") is left alone. A
 //! sentence with nothing before it (the first of a document, or a line scanned alone) is never flagged:
 //! its pronoun may well refer to someone named in text the reader does not have ("Police arrested him
 //! shortly after the fire"), so there is nothing to judge.
@@ -86,9 +89,13 @@ impl Gender {
 }
 
 fn pronoun_gender(t: &Token) -> Option<Gender> {
-    if t.classes.has(Classes::FEMALE_PRONOUN) {
+    pronoun_gender_of(t.classes)
+}
+
+fn pronoun_gender_of(c: Classes) -> Option<Gender> {
+    if c.has(Classes::FEMALE_PRONOUN) {
         Some(Gender::Female)
-    } else if t.classes.has(Classes::MALE_PRONOUN) {
+    } else if c.has(Classes::MALE_PRONOUN) {
         Some(Gender::Male)
     } else {
         None
@@ -115,6 +122,31 @@ fn is_acronym(word: &str) -> bool {
     (2..=6).contains(&word.len()) && word.chars().all(|c| c.is_ascii_uppercase())
 }
 
+/// The classes of a word's parts, for words with an apostrophe or a hyphen: `stem` is the word without a
+/// clitic or possessive ("he's" -> "he", "company's" -> "company"), `head` the part of the stem after its
+/// last hyphen ("director-general" -> "general": usually the head of a compound).
+struct Parts {
+    stem: Classes,
+    head: Classes,
+    /// "the 39-year-old": news refers to people by their age.
+    aged: bool,
+}
+
+fn parts(doc: &Document, t: &Token) -> Parts {
+    let lower = doc.low(t);
+    if !lower.bytes().any(|b| matches!(b, b'-' | b'\'' | 0xe2)) {
+        return Parts { stem: t.classes, head: t.classes, aged: false };
+    }
+    let stem_word = lower.split(['\'', '’']).next().unwrap_or(lower);
+    let stem = if stem_word.len() == lower.len() { t.classes } else { t.classes | classes::of(stem_word) };
+    let head = match stem_word.rsplit_once('-') {
+        Some((_, head)) => classes::of(head),
+        None => stem,
+    };
+    let aged = stem_word.ends_with("-year-old") || stem_word.ends_with("-year-olds");
+    Parts { stem, head, aged }
+}
+
 /// Updates the views of both genders (`views[0]` female, `views[1]` male) with token `i` of `tokens` (a
 /// sentence whose first word is at `first_word`).
 fn observe<'d>(doc: &'d Document, tokens: &[Token], i: usize, first_word: Option<usize>, views: &mut [View<'d>; 2]) {
@@ -123,16 +155,9 @@ fn observe<'d>(doc: &'d Document, tokens: &[Token], i: usize, first_word: Option
         return;
     }
     let original = doc.tok(t);
-    let c = t.classes;
-    // The part after the last hyphen or apostrophe ("director-general" -> "general"): usually the word.
-    let last = if doc.low(t).bytes().any(|b| matches!(b, b'-' | b'\'' | 0xe2)) {
-        let lower = doc.low(t);
-        classes::of(lower.rsplit(['-', '\'', '’']).next().unwrap_or(lower))
-    } else {
-        c
-    };
-    let person = c.has(Classes::PERSON) || last.has(Classes::PERSON);
-    let thing = c.has(Classes::PLACE | Classes::ORGANISATION) || last.has(Classes::ORGANISATION);
+    let Parts { stem: c, head, aged } = parts(doc, t);
+    let person = c.has(Classes::PERSON) || head.has(Classes::PERSON) || aged;
+    let thing = c.has(Classes::PLACE | Classes::ORGANISATION) || head.has(Classes::ORGANISATION);
     let capitalised = original.chars().next().is_some_and(char::is_uppercase);
     let acronym = !person && !thing && is_acronym(original);
     for (view, gender) in views.iter_mut().zip([Gender::Female, Gender::Male]) {
@@ -151,13 +176,55 @@ fn observe<'d>(doc: &'d Document, tokens: &[Token], i: usize, first_word: Option
     }
 }
 
+/// Marks a gender's view as holding a possible person when `tokens` (a sentence before the one before)
+/// hold a pronoun of that gender: a chain of "he ... he" about someone the reader already follows. Only
+/// pronouns: the names of an older sentence are too far back to be what a pronoun means by default.
+fn observe_pronouns(doc: &Document, tokens: &[Token], views: &mut [View; 2]) {
+    for t in tokens.iter().filter(|t| t.kind == TokenKind::Word) {
+        match pronoun_gender_of(parts(doc, t).stem) {
+            Some(Gender::Female) => views[0].person = true,
+            Some(Gender::Male) => views[1].person = true,
+            None => {}
+        }
+    }
+}
+
+/// Prepositions that open a sentence's opening phrase ("For her part,", "In his speech,").
+const OPENING_PREPOSITIONS: &[&str] = &["for", "in", "on", "at", "to", "with", "after", "during", "despite", "by", "from", "unlike", "like"];
+
+/// Whether the possessive pronoun at `j` is in the sentence's opening phrase (a preposition, at most four
+/// words, a comma) and the person it means is named right after that phrase: "For her part, German
+/// Defense Minister Annegret Kramp-Karrenbauer ...", "In his speech, Sun Yifeng said ..." (the pronoun
+/// points forward, as English allows in an opening phrase). Pronouns after the comma are not names.
+fn points_forward_to_person(doc: &Document, tokens: &[Token], j: usize, gender: Gender) -> bool {
+    if !matches!(doc.low(&tokens[j]), "his" | "her") {
+        return false;
+    }
+    let opens_with_preposition = first_word(tokens).is_some_and(|w| OPENING_PREPOSITIONS.contains(&doc.low(&tokens[w])));
+    let Some(comma) = tokens.iter().position(|t| t.kind == TokenKind::Punct && doc.tok(t) == ",") else {
+        return false;
+    };
+    let words_before = tokens[..comma].iter().filter(|t| t.kind == TokenKind::Word).count();
+    if !opens_with_preposition || j > comma || words_before > 4 {
+        return false;
+    }
+    let mut ahead = [View::default(), View::default()];
+    for i in comma + 1..tokens.len().min(comma + 5) {
+        if pronoun_gender_of(parts(doc, &tokens[i]).stem).is_none() {
+            observe(doc, tokens, i, None, &mut ahead);
+        }
+    }
+    ahead[if gender == Gender::Female { 0 } else { 1 }].person
+}
+
 fn first_word(tokens: &[Token]) -> Option<usize> {
     tokens.iter().position(|t| t.kind == TokenKind::Word)
 }
 
-/// A word that names a female person (not a pronoun).
-fn female_cue(t: &Token) -> bool {
-    t.classes.has(Classes::FEMALE) && !t.classes.has(Classes::FEMALE_PRONOUN | Classes::MALE_PRONOUN)
+/// A word that names a female person (not a pronoun), also with a possessive ("grandmother's").
+fn female_cue(doc: &Document, t: &Token) -> bool {
+    let c = parts(doc, t).stem;
+    c.has(Classes::FEMALE) && !c.has(Classes::FEMALE_PRONOUN | Classes::MALE_PRONOUN)
 }
 
 /// How far back (in tokens) a female person is looked for before a "she"/"her". Bounded so that the
@@ -170,7 +237,7 @@ fn female_person_before_sentence(doc: &Document, index: usize) -> bool {
         .rev()
         .flat_map(|s| s.tokens.iter().rev())
         .take(FEMALE_LOOKBACK_TOKENS)
-        .any(female_cue)
+        .any(|t| female_cue(doc, t))
 }
 
 impl Detector for PronounCarryOver {
@@ -188,8 +255,12 @@ impl Detector for PronounCarryOver {
             return;
         }
         // What a reader has in view, for each gender, built up token by token (one pass, however many
-        // pronouns): the previous sentence, then the current one up to the pronoun.
+        // pronouns): the pronouns of the sentence two back, the previous sentence, then the current one up
+        // to the pronoun.
         let mut views = [View::default(), View::default()];
+        if index >= 2 {
+            observe_pronouns(doc, &doc.sentences[index - 2].tokens, &mut views);
+        }
         let prev = &doc.sentences[index - 1].tokens;
         let fw = first_word(prev);
         for i in 0..prev.len() {
@@ -205,7 +276,11 @@ impl Detector for PronounCarryOver {
                     && (female_in_sentence || *female_earlier.get_or_insert_with(|| female_person_before_sentence(doc, index)));
                 // "..., he said": a speaker is a person, usually named earlier than the reader's view reaches.
                 let speaker = followed_by_speech_verb(tokens, j);
-                if let (Some(antecedent), false, false, false) = (view.non_person, view.person, female_named, speaker) {
+                let flagged = match (view.non_person, view.person, female_named, speaker) {
+                    (Some(antecedent), false, false, false) if !points_forward_to_person(doc, tokens, j, gender) => Some(antecedent),
+                    _ => None,
+                };
+                if let Some(antecedent) = flagged {
                     let pronoun = doc.tok(t);
                     out.push(Finding::new(
                         Family::Pronoun,
@@ -219,7 +294,7 @@ impl Detector for PronounCarryOver {
                 }
             }
             observe(doc, tokens, j, fw, &mut views);
-            female_in_sentence |= female_cue(t);
+            female_in_sentence |= female_cue(doc, t);
         }
     }
 }
@@ -265,6 +340,46 @@ mod tests {
         assert!(flags("The government is trying to confuse us,\" he said.").is_empty());
         // A place or company word is never taken for a person noun.
         assert!(!flags("It happened in Paris. The company said she had no comment.").is_empty());
+    }
+
+    #[test]
+    fn possessives_and_contractions_name_their_word() {
+        // "He's" is "he": a man is in view.
+        assert!(flags("He's an exchange student who studied at our school in Sweden. He wants noodles.").is_empty());
+        // "grandmother's" names a woman.
+        let place = "The fire spread from Berlin to Paris.";
+        assert_eq!(flags(&format!("{place} Her grandmother's house burned, and her aunt moved.")).len(), 1);
+        assert!(flags(&format!("{place} The grandmother's house burned, and her aunt moved.")).is_empty());
+        // "company's" is the company: still the only candidate.
+        assert_eq!(flags("The company's office in Seoul did not respond. Both she and BioNTech said so.").len(), 1);
+    }
+
+    #[test]
+    fn an_age_names_a_person() {
+        let before = "The motives of the 39-year-old native of Rwanda are unknown.";
+        assert!(flags(&format!("{before} It is known that he helped in the cathedral.")).is_empty());
+        assert!(!flags("The motives of the firm in Rwanda are unknown. It is known that he helped in the cathedral.").is_empty());
+    }
+
+    #[test]
+    fn a_pronoun_two_sentences_back_continues_a_chain() {
+        let chain = "Later he shared it with his relatives. The series appeared in 2014 and in 2016 in Estonia. He had said so.";
+        assert!(flags(chain).is_empty());
+        // Of the other gender, or a name rather than a pronoun, it does not.
+        assert!(!flags("Later she shared it. The series appeared in 2014 in Estonia. He had said so.").is_empty());
+        assert!(!flags("Pfizer says it expects more. The company's office in Seoul did not respond. Both she and BioNTech said so.").is_empty());
+    }
+
+    #[test]
+    fn a_possessive_pointing_forward_to_a_named_person() {
+        let after = "The ministry in Ankara said it was ready to act.";
+        assert!(flags(&format!("{after} For her part, German Defense Minister Annegret Kramp-Karrenbauer began to look for a solution.")).is_empty());
+        assert!(flags(&format!("{after} In his speech, Sun Yifeng said the work was done.")).is_empty());
+        // Pointing forward to a thing, or a pronoun that is not in an opening phrase, is still flagged.
+        assert!(!flags(&format!("{after} For her part, the company began to look for a solution.")).is_empty());
+        assert!(!flags(&format!("{after} Talks between him and Washington, Kim said, have stalled.")).is_empty());
+        assert!(!flags(&format!("{after} For his part, he said nothing.")).is_empty());
+        assert!(!flags(&format!("{after} Her office burned, and Mr Kim left.")).is_empty());
     }
 
     #[test]
