@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Produces every accuracy figure in the README, from the rebuilt data (data/README.md) and the built
 # binary, into data/build/eval/ (and prints them). Held-out = the corpus's test split (by group). Each
-# sentence is scored after the one before it in its document (--context-by doc,system), as scan reads text.
+# sentence is scored after the two before it in its document (--context-by doc,system), as scan reads text.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=data/build/eval

@@ -9,6 +9,9 @@
    news, 5-fold cross-validation grouped by source block. Both are fitted on the test split's own feature
    vectors (the shipped model's profile scores are out of sample there), so only the difference matters.
 
+4. How often each finding family fires per kind (news, training split, sentences per thousand): a
+   rule's weight can only be learned where its rate differs between MT and human text.
+
 Needs data/build/corpus.jsonl (data/README.md) and scikit-learn (data/scripts/requirements.txt).
 Usage: python3 scripts/head_analysis.py            (about a minute)
 """
@@ -89,6 +92,19 @@ def main():
         for train, test in GroupKFold(5).split(X, y, g):
             p[test] = make().fit(X[train], y[train]).predict_proba(X[test])[:, 1]
         print(f"- {name}: ROC-AUC {roc_auc_score(y, p):.3f}")
+
+    print("\n## 4. Sentences with a finding of each family, per thousand (news, training split)\n")
+    header, rows = dump("train")
+    first = len(header) - len(feature_names)
+    kinds = ["nmt", "original", "rbmt", "reference"]
+    news = [r for r in rows if r[3] == "news"]
+    totals = {k: sum(1 for r in news if r[1] == k) for k in kinds}
+    print("| family | " + " | ".join(f"{k} ({totals[k]})" for k in kinds) + " |")
+    print("|---|" + "---|" * len(kinds))
+    for f, name in enumerate(feature_names):
+        if name.startswith("findings."):
+            counts = {k: sum(1 for r in news if r[1] == k and float(r[first + f]) > 0) for k in kinds}
+            print(f"| {name[len('findings.'):]} | " + " | ".join(f"{1000 * counts[k] / max(totals[k], 1):.2f} ({counts[k]})" for k in kinds) + " |")
 
 
 if __name__ == "__main__":

@@ -140,8 +140,8 @@ enum ReportArg {
 #[derive(Args)]
 struct RecordFilter {
     /// Records with the same values of these fields (e.g. `doc,system`) are sentences of one document in
-    /// reading order: each is scored after the record before it, as `scan` scores a sentence in a
-    /// document (the pronoun rule looks back at the previous sentence). Default: each record alone.
+    /// reading order: each is scored after the two records before it, as `scan` scores a sentence in a
+    /// document (the pronoun rule looks back at the previous sentences). Default: each record alone.
     #[arg(long, value_delimiter = ',', value_name = "FIELD,...")]
     context_by: Vec<String>,
     /// Only records whose `split` field is this value (e.g. "train", "test"); default: all records.

@@ -27,7 +27,7 @@ pub struct LabelledRecord {
     pub group: String,
     /// The whole JSON object, for breakdowns by any field.
     pub fields: serde_json::Map<String, serde_json::Value>,
-    /// The text before this record in its document (the previous record of the same document, see
+    /// The text before this record in its document (the records before it in the same document, see
     /// [`assign_context`]), or `None` when the record opens its document or documents are unknown.
     pub context: Option<String>,
 }
@@ -48,9 +48,14 @@ impl LabelledRecord {
     }
 }
 
-/// Gives each record the previous record's text as context when both have the same values of all the
-/// `document` fields (e.g. `doc` and `system`): records of one document are taken to come in reading
-/// order. A record without one of the fields gets no context; with no fields, no record does.
+/// How many records before a record its context holds: what the rules that look back read (the pronoun
+/// rule reads the sentence before and the pronouns of the one before that).
+pub const CONTEXT_RECORDS: usize = 2;
+
+/// Gives each record the text of up to [`CONTEXT_RECORDS`] records before it as context (joined by a
+/// space, in order) when they have the same values of all the `document` fields (e.g. `doc` and
+/// `system`): records of one document are taken to come in reading order. A record without one of the
+/// fields gets no context; with no fields, no record does.
 pub fn assign_context(records: &mut [LabelledRecord], document: &[String]) {
     if document.is_empty() {
         records.iter_mut().for_each(|r| r.context = None);
@@ -59,14 +64,26 @@ pub fn assign_context(records: &mut [LabelledRecord], document: &[String]) {
     let key = |r: &LabelledRecord| -> Option<Vec<serde_json::Value>> {
         document.iter().map(|f| r.fields.get(f).filter(|v| !v.is_null()).cloned()).collect()
     };
-    let mut previous: Option<(Vec<serde_json::Value>, String)> = None;
+    // The current document's key and its last texts, oldest first.
+    let mut previous: Option<(Vec<serde_json::Value>, std::collections::VecDeque<String>)> = None;
     for r in records.iter_mut() {
         let k = key(r);
-        r.context = match (&previous, &k) {
-            (Some((pk, text)), Some(k)) if pk == k => Some(text.clone()),
+        let same = matches!((&previous, &k), (Some((pk, _)), Some(k)) if pk == k);
+        r.context = match (&previous, same) {
+            (Some((_, texts)), true) => Some(texts.iter().map(String::as_str).collect::<Vec<_>>().join(" ")),
             _ => None,
         };
-        previous = k.map(|k| (k, r.text.clone()));
+        previous = k.map(|k| {
+            let mut texts = match previous.take() {
+                Some((_, texts)) if same => texts,
+                _ => Default::default(),
+            };
+            if texts.len() == CONTEXT_RECORDS {
+                texts.pop_front();
+            }
+            texts.push_back(r.text.clone());
+            (k, texts)
+        });
     }
 }
 
@@ -776,6 +793,12 @@ mod tests {
         let contexts: Vec<Option<&str>> = recs.iter().map(|r| r.context.as_deref()).collect();
         let talks = Some("Talks between him and Washington stalled.");
         assert_eq!(contexts, [None, Some("The ministry in Seoul denied it."), None, talks, None, None]);
+        // At most CONTEXT_RECORDS records back, oldest first.
+        let five: Vec<String> = (1..=4).map(|i| format!(r#"{{"text":"S{i}.","label":"mt","doc":"d"}}"#)).collect();
+        let mut recs5 = read_labelled(five.join("\n").as_bytes(), "y.jsonl", &LabelFields::default()).unwrap();
+        assign_context(&mut recs5, &["doc".to_string()]);
+        let contexts5: Vec<Option<&str>> = recs5.iter().map(|r| r.context.as_deref()).collect();
+        assert_eq!(contexts5, [None, Some("S1."), Some("S1. S2."), Some("S2. S3.")]);
         // The pronoun rule looks back: the record after a sentence about a ministry in Seoul carries the
         // finding, the same text opening its document does not.
         let fx = FeatureExtractor::default();
