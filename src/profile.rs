@@ -335,7 +335,8 @@ const FREE: u32 = 0x7fff_ffff;
 const ABSENT: u32 = 0x7fc0_0000;
 
 impl<const H: usize> MergedBucket<H> {
-    const EMPTY: Self = MergedBucket { keys: [0; MERGED_SLOTS], weights: [[f32::from_bits(FREE); H]; MERGED_SLOTS] };
+    /// A free slot's key is the largest one, so that a bucket's keys stay sorted with its free slots.
+    const EMPTY: Self = MergedBucket { keys: [u64::MAX; MERGED_SLOTS], weights: [[f32::from_bits(FREE); H]; MERGED_SLOTS] };
 
     #[inline]
     fn is_free(&self, slot: usize) -> bool {
@@ -408,18 +409,16 @@ impl<const H: usize> Merged<H> {
         Merged { buckets, homes: homes as u64, sources: tables.iter().map(|t| t.table.clone()).collect() }
     }
 
-    /// The bucket and slot of `key`.
+    /// The bucket and slot of `key`. A bucket's keys are sorted, free slots (key `u64::MAX`) last, so
+    /// the search stops at the first key not below `key` without testing each slot for being free; only
+    /// a full bucket of smaller keys sends it on to the next one.
     #[inline]
     fn find(&self, key: u64) -> Option<(&MergedBucket<H>, usize)> {
         let mut b = home_bucket(key, self.homes);
         while let Some(bucket) = self.buckets.get(b) {
-            for slot in 0..MERGED_SLOTS {
-                if bucket.is_free(slot) {
-                    return None;
-                }
-                let k = bucket.keys[slot];
+            for (slot, &k) in bucket.keys.iter().enumerate() {
                 if k >= key {
-                    return (k == key).then_some((bucket, slot));
+                    return (k == key && !bucket.is_free(slot)).then_some((bucket, slot));
                 }
             }
             b += 1;
