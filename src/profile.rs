@@ -368,6 +368,19 @@ impl Iterator for Records<'_> {
     }
 }
 
+/// Asks the processor to start loading the cache line of `value` (a hint: nothing waits for it).
+#[inline]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing into the program and cannot fault (it is a hint the processor may
+    // drop); the pointer comes from a reference, so it is valid anyway. SSE is part of x86-64.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((value as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
 /// The home bucket of `key` among `homes`: monotone in the key.
 #[inline]
 fn home_bucket(key: u64, homes: u64) -> usize {
@@ -426,11 +439,17 @@ impl<const H: usize> Merged<H> {
         None
     }
 
+    /// Starts loading the home buckets of `ngrams` into the cache, without waiting for them.
+    fn prefetch(&self, ngrams: &NgramKeys) {
+        for &(_, key) in &ngrams.0 {
+            if let Some(bucket) = self.buckets.get(home_bucket(key, self.homes)) {
+                prefetch(bucket);
+            }
+        }
+    }
+
     fn features_of_ngrams(&self, ngrams: &NgramKeys, out: &mut [[f32; MAX_ORDER]]) {
         let keys = &ngrams.0;
-        // Reads each key's home bucket first, as ProfileTable::features_of_ngrams does.
-        let touched = keys.iter().fold(0u64, |acc, &(_, key)| acc ^ self.buckets.get(home_bucket(key, self.homes)).map_or(0, |b| b.keys[0]));
-        std::hint::black_box(touched);
         let mut sums = [[0.0f32; MAX_ORDER]; H];
         let mut counts = [[0u32; MAX_ORDER]; H];
         for &(order, key) in keys {
@@ -474,6 +493,17 @@ impl MergedProfiles {
             3 => Some(MergedProfiles::Three(Merged::new(tables))),
             4 => Some(MergedProfiles::Four(Merged::new(tables))),
             _ => None,
+        }
+    }
+
+    /// Starts loading the table lines that [`Self::features_of_ngrams`] will read for `ngrams`, so that
+    /// the caller can do other work while they arrive (the table is megabytes: its lines are rarely in
+    /// the cache).
+    pub fn prefetch(&self, ngrams: &NgramKeys) {
+        match self {
+            MergedProfiles::Two(m) => m.prefetch(ngrams),
+            MergedProfiles::Three(m) => m.prefetch(ngrams),
+            MergedProfiles::Four(m) => m.prefetch(ngrams),
         }
     }
 
