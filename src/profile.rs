@@ -368,19 +368,6 @@ impl Iterator for Records<'_> {
     }
 }
 
-/// Asks the processor to start loading the cache line of `value` (a hint: nothing waits for it).
-#[inline]
-fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch reads nothing into the program and cannot fault (it is a hint the processor may
-    // drop); the pointer comes from a reference, so it is valid anyway. SSE is part of x86-64.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((value as *const T).cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
-}
-
 /// The home bucket of `key` among `homes`: monotone in the key.
 #[inline]
 fn home_bucket(key: u64, homes: u64) -> usize {
@@ -443,7 +430,7 @@ impl<const H: usize> Merged<H> {
     fn prefetch(&self, ngrams: &NgramKeys) {
         for &(_, key) in &ngrams.0 {
             if let Some(bucket) = self.buckets.get(home_bucket(key, self.homes)) {
-                prefetch(bucket);
+                crate::prefetch::prefetch(bucket);
             }
         }
     }
