@@ -1,6 +1,6 @@
-//! A cache prefetch hint, for the big lookup tables (the merged profile tables, the fluency bigrams):
-//! their lines are rarely in the cache, and a lookup that asks for its line well before it reads it
-//! finds it loaded, while the work in between goes on instead of waiting.
+//! A cache prefetch hint, for the big lookup tables (the merged profile tables, the fluency bigrams, the
+//! tokeniser's word table): their lines are rarely in the cache, and a lookup that asks for its line
+//! well before it reads it finds it loaded, while the work in between goes on instead of waiting.
 
 /// Asks the processor to start loading the cache line of `value`. Only a hint: nothing waits for it,
 /// and no result depends on it.

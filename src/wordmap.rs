@@ -151,6 +151,15 @@ impl<V: Copy + Default> WordMap<V> {
         }
     }
 
+    /// Starts loading the slot where a search for `word` begins (see [`crate::prefetch`]).
+    #[inline]
+    pub fn prefetch(&self, word: &[u8]) {
+        if !self.slots.is_empty() {
+            let h = hash(word, head(word));
+            crate::prefetch::prefetch(&self.slots[h as usize & (self.slots.len() - 1)]);
+        }
+    }
+
     /// The value of `word`, if it is in the map.
     pub fn get(&self, word: &[u8]) -> Option<V> {
         if self.slots.is_empty() {
