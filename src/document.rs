@@ -171,6 +171,7 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
     // News text has a token every 4 to 6 bytes: room for all of them at once, instead of 4 or 5 regrowths.
     let mut tokens: Vec<Token> = Vec::with_capacity(sentence.len() / 4 + 2);
     let mut space_before = true;
+    let table = word_table();
     crate::uax29::for_each_word_bound(sentence, |offset, piece| {
         // A piece that starts with an ASCII letter is a word (most are): no character tests.
         let kind = if piece.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
@@ -182,6 +183,10 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
             classify(piece)
         };
         let start = span.start + offset;
+        if kind == TokenKind::Word {
+            // The word's table line loads while the rest of the sentence is cut into tokens.
+            table.prefetch(&lower.as_bytes()[start..start + piece.len()]);
+        }
         let token = Token { kind, span: Span::new(start, start + piece.len()), space_before, zipf: 0.0, lm: UNK, classes: Classes::NONE };
         space_before = false;
         // Join "well" "-" "trained" into one word when nothing separates them.
@@ -192,7 +197,6 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
         }
     });
     // Most words are in the fluency model's vocabulary or on a word list: one lookup in the table of both.
-    let table = word_table();
     for t in tokens.iter_mut().filter(|t| t.kind == TokenKind::Word) {
         let low = t.span.slice(lower);
         let word = fold_apostrophes(low);

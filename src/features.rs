@@ -168,6 +168,8 @@ impl FeatureExtractor {
     /// The findings and the features that do not depend on a trained model (all but the profile).
     pub fn extract_base(&self, doc: &Document, index: usize) -> (Vec<f32>, Vec<Finding>) {
         let words = self.fluency.sentence_ids(doc, index);
+        // The fluency model's table lines load while the detectors run.
+        self.fluency.prefetch(&words);
         let mut findings = Vec::new();
         run_detectors(&self.detectors, doc, index, &mut findings);
         self.collocations.detect_ids(doc, &words, &mut findings);

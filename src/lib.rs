@@ -22,6 +22,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod plot;
+mod prefetch;
 pub mod profile;
 pub mod scan;
 pub mod segment;

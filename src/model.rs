@@ -167,11 +167,16 @@ impl Model {
         index: usize,
         mut each: impl FnMut(usize, f64, [f32; MAX_ORDER]),
     ) -> (Vec<f32>, Vec<Finding>) {
+        // The n-gram keys first, so that the merged table's lines load while the other features are
+        // computed.
+        let ngrams = NgramKeys::of(&crate::profile::symbols(doc, index));
+        let merged = merged.filter(|m| m.merges(self.heads.iter().map(|h| &h.profile)));
+        if let Some(m) = merged {
+            m.prefetch(&ngrams);
+        }
         let (mut features, findings) = extractor.extract_base(doc, index);
         let shared = features.len();
-        let ngrams = NgramKeys::of(&crate::profile::symbols(doc, index));
         let mut profiles = [[0.0f32; MAX_ORDER]; MergedProfiles::MAX_HEADS];
-        let merged = merged.filter(|m| m.merges(self.heads.iter().map(|h| &h.profile)));
         if let Some(m) = merged {
             m.features_of_ngrams(&ngrams, &mut profiles);
         }

@@ -335,7 +335,8 @@ const FREE: u32 = 0x7fff_ffff;
 const ABSENT: u32 = 0x7fc0_0000;
 
 impl<const H: usize> MergedBucket<H> {
-    const EMPTY: Self = MergedBucket { keys: [0; MERGED_SLOTS], weights: [[f32::from_bits(FREE); H]; MERGED_SLOTS] };
+    /// A free slot's key is the largest one, so that a bucket's keys stay sorted with its free slots.
+    const EMPTY: Self = MergedBucket { keys: [u64::MAX; MERGED_SLOTS], weights: [[f32::from_bits(FREE); H]; MERGED_SLOTS] };
 
     #[inline]
     fn is_free(&self, slot: usize) -> bool {
@@ -408,18 +409,16 @@ impl<const H: usize> Merged<H> {
         Merged { buckets, homes: homes as u64, sources: tables.iter().map(|t| t.table.clone()).collect() }
     }
 
-    /// The bucket and slot of `key`.
+    /// The bucket and slot of `key`. A bucket's keys are sorted, free slots (key `u64::MAX`) last, so
+    /// the search stops at the first key not below `key` without testing each slot for being free; only
+    /// a full bucket of smaller keys sends it on to the next one.
     #[inline]
     fn find(&self, key: u64) -> Option<(&MergedBucket<H>, usize)> {
         let mut b = home_bucket(key, self.homes);
         while let Some(bucket) = self.buckets.get(b) {
-            for slot in 0..MERGED_SLOTS {
-                if bucket.is_free(slot) {
-                    return None;
-                }
-                let k = bucket.keys[slot];
+            for (slot, &k) in bucket.keys.iter().enumerate() {
                 if k >= key {
-                    return (k == key).then_some((bucket, slot));
+                    return (k == key && !bucket.is_free(slot)).then_some((bucket, slot));
                 }
             }
             b += 1;
@@ -427,11 +426,17 @@ impl<const H: usize> Merged<H> {
         None
     }
 
+    /// Starts loading the home buckets of `ngrams` into the cache, without waiting for them.
+    fn prefetch(&self, ngrams: &NgramKeys) {
+        for &(_, key) in &ngrams.0 {
+            if let Some(bucket) = self.buckets.get(home_bucket(key, self.homes)) {
+                crate::prefetch::prefetch(bucket);
+            }
+        }
+    }
+
     fn features_of_ngrams(&self, ngrams: &NgramKeys, out: &mut [[f32; MAX_ORDER]]) {
         let keys = &ngrams.0;
-        // Reads each key's home bucket first, as ProfileTable::features_of_ngrams does.
-        let touched = keys.iter().fold(0u64, |acc, &(_, key)| acc ^ self.buckets.get(home_bucket(key, self.homes)).map_or(0, |b| b.keys[0]));
-        std::hint::black_box(touched);
         let mut sums = [[0.0f32; MAX_ORDER]; H];
         let mut counts = [[0u32; MAX_ORDER]; H];
         for &(order, key) in keys {
@@ -475,6 +480,17 @@ impl MergedProfiles {
             3 => Some(MergedProfiles::Three(Merged::new(tables))),
             4 => Some(MergedProfiles::Four(Merged::new(tables))),
             _ => None,
+        }
+    }
+
+    /// Starts loading the table lines that [`Self::features_of_ngrams`] will read for `ngrams`, so that
+    /// the caller can do other work while they arrive (the table is megabytes: its lines are rarely in
+    /// the cache).
+    pub fn prefetch(&self, ngrams: &NgramKeys) {
+        match self {
+            MergedProfiles::Two(m) => m.prefetch(ngrams),
+            MergedProfiles::Three(m) => m.prefetch(ngrams),
+            MergedProfiles::Four(m) => m.prefetch(ngrams),
         }
     }
 

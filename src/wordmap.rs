@@ -4,11 +4,10 @@
 //!
 //! A general hash map with `String` keys stores each word in its own allocation and compares through a
 //! pointer to it. Here the words are packed into one byte arena and the open-addressing slots hold the
-//! word's position, its length and 32 more bits of its hash: a lookup hashes the word once, reads one slot
-//! (usually) and compares bytes only when length and hash bits agree, so a miss almost never touches the
-//! arena. Lookups are exact: equal hashes never stand in for equal words.
-
-use std::hash::Hasher;
+//! word's first eight bytes, its length, its position in the arena and 32 more bits of its hash: a word of
+//! up to eight bytes (most words) is hashed from one number and compared as one, and the arena (another
+//! cache line) is read only for the bytes after the eighth. Lookups are exact: equal hashes never stand in
+//! for equal words.
 
 /// A map from byte strings (words) to `V`.
 #[derive(Clone, Default)]
@@ -20,17 +19,45 @@ pub struct WordMap<V> {
 
 #[derive(Clone, Copy, Default)]
 struct Slot<V> {
+    /// The word's first eight bytes ([`head`]).
+    head: u64,
     /// The high half of the word's hash with the lowest bit set; 0 marks an empty slot.
     tag: u32,
-    start: u32,
     len: u32,
+    start: u32,
     value: V,
 }
 
-fn hash(word: &[u8]) -> u64 {
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(word);
-    h.finish()
+/// The first eight bytes of `word` as a little-endian number, zero past the word's end: a shorter word
+/// is read in two overlapping four-byte (or three one-byte) loads instead of a byte loop.
+#[inline]
+fn head(word: &[u8]) -> u64 {
+    let n = word.len();
+    if n >= 8 {
+        u64::from_le_bytes(word[..8].try_into().expect("8 bytes"))
+    } else if n >= 4 {
+        let low = u32::from_le_bytes(word[..4].try_into().expect("4 bytes")) as u64;
+        let high = u32::from_le_bytes(word[n - 4..].try_into().expect("4 bytes")) as u64;
+        low | high << (8 * (n - 4))
+    } else if n > 0 {
+        word[0] as u64 | (word[n / 2] as u64) << (8 * (n / 2)) | (word[n - 1] as u64) << (8 * (n - 1))
+    } else {
+        0
+    }
+}
+
+/// The hash of `word` (whose [`head`] is `head`): one multiply for a word of up to eight bytes, one more
+/// per further eight. The high half is folded into the low one, which picks the slot.
+#[inline]
+fn hash(word: &[u8], head: u64) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = (head ^ (word.len() as u64).rotate_right(8)).wrapping_mul(K);
+    if word.len() > 8 {
+        for chunk in word[8..].chunks(8) {
+            h = (h.rotate_left(26) ^ self::head(chunk)).wrapping_mul(K);
+        }
+    }
+    h ^ (h >> 32)
 }
 
 /// `a == b` for slices of equal length, byte by byte: words are a few bytes long, shorter than a
@@ -59,18 +86,41 @@ impl<V: Copy + Default> WordMap<V> {
         self.len == 0
     }
 
-    /// The slot holding `word`, or the empty slot where it would go.
-    fn find(&self, word: &[u8], h: u64) -> usize {
+    /// The slot holding `word` (whose [`head`] is `head` and hash `h`), or the empty slot where it
+    /// would go. Only the bytes after the eighth are compared in the arena.
+    #[inline]
+    fn find(&self, word: &[u8], head: u64, h: u64) -> usize {
         let mask = self.slots.len() - 1;
         let t = tag(h);
         let mut i = h as usize & mask;
         loop {
             let s = &self.slots[i];
-            if s.tag == 0 || (s.tag == t && s.len as usize == word.len() && same_bytes(&self.arena[s.start as usize..s.start as usize + word.len()], word)) {
+            if s.tag == 0 || (s.tag == t && s.head == head && s.len as usize == word.len() && (word.len() <= 8 || self.same_tail(s, word))) {
                 return i;
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// Whether the bytes of `word` after the eighth are those of the word in slot `s` (of its length).
+    fn same_tail(&self, s: &Slot<V>, word: &[u8]) -> bool {
+        same_bytes(&self.arena[s.start as usize + 8..s.start as usize + word.len()], &word[8..])
+    }
+
+    /// The slot of `word`, or the empty slot where it would go, with its head and hash.
+    #[inline]
+    fn locate(&self, word: &[u8]) -> (usize, u64, u64) {
+        let head = head(word);
+        let h = hash(word, head);
+        (self.find(word, head, h), head, h)
+    }
+
+    /// Puts `word` (not in the map) into the empty slot `i`.
+    fn fill(&mut self, i: usize, word: &[u8], head: u64, h: u64, value: V) {
+        let start = u32::try_from(self.arena.len()).expect("word arena below 4 GiB");
+        self.arena.extend_from_slice(word);
+        self.slots[i] = Slot { head, tag: tag(h), len: word.len() as u32, start, value };
+        self.len += 1;
     }
 
     /// Sets the value of `word` (the last value set for a word counts, as with a map).
@@ -79,17 +129,12 @@ impl<V: Copy + Default> WordMap<V> {
         if (self.len + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
-        let h = hash(word);
-        let i = self.find(word, h);
-        let slot = &mut self.slots[i];
-        if slot.tag != 0 {
-            slot.value = value;
+        let (i, head, h) = self.locate(word);
+        if self.slots[i].tag != 0 {
+            self.slots[i].value = value;
             return;
         }
-        let start = u32::try_from(self.arena.len()).expect("word arena below 4 GiB");
-        self.arena.extend_from_slice(word);
-        *slot = Slot { tag: tag(h), start, len: word.len() as u32, value };
-        self.len += 1;
+        self.fill(i, word, head, h, value);
     }
 
     fn grow(&mut self) {
@@ -98,11 +143,20 @@ impl<V: Copy + Default> WordMap<V> {
         let mask = self.slots.len() - 1;
         for s in old.into_iter().filter(|s| s.tag != 0) {
             let word = &self.arena[s.start as usize..(s.start + s.len) as usize];
-            let mut i = hash(word) as usize & mask;
+            let mut i = hash(word, s.head) as usize & mask;
             while self.slots[i].tag != 0 {
                 i = (i + 1) & mask;
             }
             self.slots[i] = s;
+        }
+    }
+
+    /// Starts loading the slot where a search for `word` begins (see [`crate::prefetch`]).
+    #[inline]
+    pub fn prefetch(&self, word: &[u8]) {
+        if !self.slots.is_empty() {
+            let h = hash(word, head(word));
+            crate::prefetch::prefetch(&self.slots[h as usize & (self.slots.len() - 1)]);
         }
     }
 
@@ -111,7 +165,7 @@ impl<V: Copy + Default> WordMap<V> {
         if self.slots.is_empty() {
             return None;
         }
-        let s = &self.slots[self.find(word, hash(word))];
+        let s = &self.slots[self.locate(word).0];
         (s.tag != 0).then_some(s.value)
     }
 
@@ -120,13 +174,9 @@ impl<V: Copy + Default> WordMap<V> {
         if (self.len + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
-        let h = hash(word);
-        let i = self.find(word, h);
+        let (i, head, h) = self.locate(word);
         if self.slots[i].tag == 0 {
-            let start = u32::try_from(self.arena.len()).expect("word arena below 4 GiB");
-            self.arena.extend_from_slice(word);
-            self.slots[i] = Slot { tag: tag(h), start, len: word.len() as u32, value: V::default() };
-            self.len += 1;
+            self.fill(i, word, head, h, V::default());
         }
         &mut self.slots[i].value
     }
@@ -136,7 +186,7 @@ impl<V: Copy + Default> WordMap<V> {
         if self.slots.is_empty() {
             return None;
         }
-        let i = self.find(word, hash(word));
+        let i = self.locate(word).0;
         let s = &mut self.slots[i];
         (s.tag != 0).then_some(&mut s.value)
     }
@@ -170,7 +220,16 @@ mod tests {
         for (w, v) in &reference {
             assert_eq!(m.get(w.as_bytes()), Some(*v), "{w}");
         }
-        for w in ["x", "w3001", "w", "w1 ", "trató"] {
+        // Words around the eight bytes kept in a slot, equal in their first eight bytes.
+        for (i, w) in ["abcdefg", "abcdefgh", "abcdefghi", "abcdefghij", "abcdefghijklmnopq", "abcdefghijklmnopr", "a\0", "a"].iter().enumerate() {
+            m.insert(w.as_bytes(), 10_000 + i as u32);
+            reference.insert(w.to_string(), 10_000 + i as u32);
+        }
+        assert_eq!(m.len(), reference.len());
+        for (w, v) in &reference {
+            assert_eq!(m.get(w.as_bytes()), Some(*v), "{w}");
+        }
+        for w in ["x", "w3001", "w", "w1 ", "trató", "abcdefghijklmnops", "abcdefghk", "abcdef", "a\0\0", "\0"] {
             assert_eq!(m.get(w.as_bytes()), None);
         }
         assert_eq!(m.iter().count(), reference.len());
