@@ -74,7 +74,9 @@ impl Detector for Grammar {
             });
             if let Some(n) = next {
                 let (lower, nl) = (doc.low(w), doc.low(n));
-                if w.classes.has(Classes::PREPOSITION_TAKING_GERUND) && n.classes.has(Classes::BASE_VERB) {
+                // "kind of lose", "sort of agree": "kind of"/"sort of" is an adverb there, not a preposition.
+                let hedge = lower == "of" && k > 0 && matches!(doc.low(words[k - 1]), "kind" | "sort");
+                if w.classes.has(Classes::PREPOSITION_TAKING_GERUND) && n.classes.has(Classes::BASE_VERB) && !hedge {
                     out.push(Finding::new(
                         Family::Grammar,
                         "preposition-infinitive",
@@ -148,6 +150,7 @@ mod tests {
         let f = flags("North Korea is known for have an army of cybercriminals.");
         assert_eq!(f, vec![("grammar/preposition-infinitive".into(), "for have".into())]);
         assert_eq!(flags("They left without obtain the papers.")[0].1, "without obtain");
+        assert_eq!(flags("They spoke of lose the war.")[0].1, "of lose");
     }
 
     #[test]
@@ -168,6 +171,7 @@ mod tests {
         assert!(flags("It is known for having an army, for good reason, and the latest and greatest tools.").is_empty());
         assert!(flags("Is this the end? Said to be the oldest, it was also called Fancy Bear or APT28.").is_empty());
         assert!(flags("He had a chance to win and went for it; the best and brightest came.").is_empty());
+        assert!(flags("Over time, they just kind of lose motivation, or sort of give up.").is_empty());
         assert!(flags("Drivers were caught on the A 8 close to Ulm, and must ever after be careful.").is_empty());
     }
 }
