@@ -46,6 +46,10 @@ print(f"| WMT22 documents: neural MT vs original English (document-level) | {c['
 c = docs[("nmt", "reference")]
 print(f"| WMT22 documents: neural MT vs human translation (document-level) | {c['roc_auc']:.3f} ({c['mt_records']} vs {c['human_records']} documents) | |")
 print()
+shares = ", ".join(f"{v['value']} {v['verdict_mt']} of {v['documents']} ({100 * v['verdict_mt'] / max(v['documents'], 1):.1f}%)"
+                   for v in dd["verdicts"])
+print(f"WMT22 documents with the verdict mt at threshold {k['threshold']:.2f} (what a gate rejects): {shares}")
+print()
 print(f"seeds: sentence ROC-AUC {s['sentence_roc_auc']:.3f} over {s['labelled_sentences']} labelled sentences; "
       f"{s['artifact_sentences_with_findings']}/{s['artifact_sentences']} artifact sentences carry a finding")
 for f, doc in s["documents"].items():

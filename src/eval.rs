@@ -20,7 +20,8 @@ pub struct Contrast {
 }
 
 /// Document-level evaluation: records sharing the values of `fields` form one document, scored like
-/// `scan` scores a document (sum of calibrated sentence logits / sqrt(n)).
+/// `scan` scores a document (sum of calibrated sentence logits / sqrt(n)). The verdicts at the model
+/// threshold are what `scan` and `gate` decide per document.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentEval {
     pub fields: Vec<String>,
@@ -28,7 +29,38 @@ pub struct DocumentEval {
     pub mt_documents: usize,
     pub human_documents: usize,
     pub roc_auc: Option<f64>,
+    pub confusion: Confusion,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
     pub breakdown: Vec<Contrast>,
+    /// For each value of the breakdown field: how many of its documents get the verdict "mt" (for
+    /// machine-translated values the recall, for human ones the false-positive rate, of a gate).
+    pub verdicts: Vec<VerdictShare>,
+}
+
+/// The documents of one value of a field (and label) and how many of them get the verdict "mt".
+#[derive(Debug, Clone, Serialize)]
+pub struct VerdictShare {
+    pub value: String,
+    /// "mt" or "human": the documents' label.
+    pub label: &'static str,
+    pub documents: usize,
+    pub verdict_mt: usize,
+}
+
+/// The share of each value of `field` (per label) whose score is above `threshold`.
+fn verdict_shares(items: &[&LabelledRecord], scores: &[f64], field: &str, threshold: f64) -> Vec<VerdictShare> {
+    let mut shares: BTreeMap<(bool, String), (usize, usize)> = BTreeMap::new();
+    for (r, s) in items.iter().zip(scores) {
+        let entry = shares.entry((!r.label, field_value(r, field))).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(*s > threshold);
+    }
+    shares
+        .into_iter()
+        .map(|((human, value), (documents, verdict_mt))| VerdictShare { value, label: if human { "human" } else { "mt" }, documents, verdict_mt })
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -99,7 +131,7 @@ fn contrasts(items: &[&LabelledRecord], scores: &[f64], field: &str) -> Vec<Cont
 }
 
 /// Groups records into documents by the values of `fields` (and the label) and scores each document.
-fn evaluate_documents(records: &[LabelledRecord], scores: &[f64], fields: &[String], by: Option<&str>) -> DocumentEval {
+fn evaluate_documents(records: &[LabelledRecord], scores: &[f64], fields: &[String], by: Option<&str>, threshold: f64) -> DocumentEval {
     let mut docs: BTreeMap<(Vec<String>, bool), Vec<usize>> = BTreeMap::new();
     for (i, r) in records.iter().enumerate() {
         let key: Vec<String> = fields.iter().map(|f| field_value(r, f)).collect();
@@ -113,13 +145,19 @@ fn evaluate_documents(records: &[LabelledRecord], scores: &[f64], fields: &[Stri
         doc_scores.push(document_score(members.iter().map(|&i| logit(scores[i]))));
     }
     let labels: Vec<bool> = firsts.iter().map(|r| r.label).collect();
+    let confusion = Confusion::at(&doc_scores, &labels, threshold);
     DocumentEval {
         fields: fields.to_vec(),
         documents: firsts.len(),
         mt_documents: labels.iter().filter(|l| **l).count(),
         human_documents: labels.iter().filter(|l| !**l).count(),
         roc_auc: roc_auc(&doc_scores, &labels),
+        precision: confusion.precision(),
+        recall: confusion.recall(),
+        f1: confusion.f1(),
+        confusion,
         breakdown: by.map(|f| contrasts(&firsts, &doc_scores, f)).unwrap_or_default(),
+        verdicts: by.map(|f| verdict_shares(&firsts, &doc_scores, f, threshold)).unwrap_or_default(),
     }
 }
 
@@ -131,7 +169,7 @@ pub fn evaluate(model: &Model, records: &[LabelledRecord], by: Option<&str>, doc
     let confusion = Confusion::at(&scores, &labels, model.threshold);
     let refs: Vec<&LabelledRecord> = records.iter().collect();
     let breakdown = by.map(|f| contrasts(&refs, &scores, f)).unwrap_or_default();
-    let documents = (!document_fields.is_empty()).then(|| evaluate_documents(records, &scores, document_fields, by));
+    let documents = (!document_fields.is_empty()).then(|| evaluate_documents(records, &scores, document_fields, by, model.threshold));
     let heads = model
         .heads
         .iter()
@@ -158,5 +196,42 @@ pub fn evaluate(model: &Model, records: &[LabelledRecord], by: Option<&str>, doc
         heads,
         scores,
         labels,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::train::{read_labelled, LabelFields};
+
+    fn records(lines: &[&str]) -> Vec<LabelledRecord> {
+        read_labelled(lines.join("\n").as_bytes(), "t.jsonl", &LabelFields::default()).unwrap()
+    }
+
+    #[test]
+    fn document_verdicts_count_each_kind_at_the_threshold() {
+        // Documents d1..d4 of two sentences each; the sentence probabilities make d1 and d3 score above
+        // 0.5 and d2 and d4 below.
+        let recs = records(&[
+            r#"{"text":"a","label":"mt","kind":"nmt","doc":"d1"}"#,
+            r#"{"text":"b","label":"mt","kind":"nmt","doc":"d1"}"#,
+            r#"{"text":"c","label":"mt","kind":"nmt","doc":"d2"}"#,
+            r#"{"text":"d","label":"mt","kind":"nmt","doc":"d2"}"#,
+            r#"{"text":"e","label":"human","kind":"original","doc":"d3"}"#,
+            r#"{"text":"f","label":"human","kind":"original","doc":"d3"}"#,
+            r#"{"text":"g","label":"human","kind":"original","doc":"d4"}"#,
+            r#"{"text":"h","label":"human","kind":"original","doc":"d4"}"#,
+        ]);
+        let scores = [0.9, 0.8, 0.2, 0.6, 0.7, 0.7, 0.1, 0.3];
+        let d = evaluate_documents(&recs, &scores, &["doc".to_string()], Some("kind"), 0.5);
+        assert_eq!((d.documents, d.mt_documents, d.human_documents), (4, 2, 2));
+        let c = d.confusion;
+        assert_eq!((c.true_positive, c.false_negative, c.false_positive, c.true_negative), (1, 1, 1, 1));
+        let shares: Vec<(&str, &str, usize, usize)> = d.verdicts.iter().map(|v| (v.value.as_str(), v.label, v.documents, v.verdict_mt)).collect();
+        assert_eq!(shares, [("nmt", "mt", 2, 1), ("original", "human", 2, 1)]);
+        // Without a breakdown field there are no shares, but the confusion is the same.
+        let plain = evaluate_documents(&recs, &scores, &["doc".to_string()], None, 0.5);
+        assert!(plain.verdicts.is_empty() && plain.breakdown.is_empty());
+        assert_eq!(plain.confusion.true_positive, 1);
     }
 }

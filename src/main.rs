@@ -416,8 +416,18 @@ fn run() -> Result<ExitCode> {
                     }
                     if let Some(d) = &report.documents {
                         writeln!(out, "\ndocuments ({}): {} (mt {}, human {}), ROC-AUC {}", d.fields.join(","), d.documents, d.mt_documents, d.human_documents, f(d.roc_auc))?;
+                        let c = d.confusion;
+                        writeln!(out, "at threshold {:.2}: precision {:.4} recall {:.4} F1 {:.4}", report.threshold, d.precision, d.recall, d.f1)?;
+                        writeln!(out, "confusion: TP {} FP {} TN {} FN {}", c.true_positive, c.false_positive, c.true_negative, c.false_negative)?;
                         for b in &d.breakdown {
                             writeln!(out, "  {:>12} vs {:<12} {}  ({} vs {} documents)", b.mt, b.human, f(b.roc_auc), b.mt_records, b.human_records)?;
+                        }
+                        if !d.verdicts.is_empty() {
+                            writeln!(out, "verdict mt at threshold {:.2}, by {}:", report.threshold, report.by.as_deref().unwrap_or(""))?;
+                        }
+                        for v in &d.verdicts {
+                            let share = v.verdict_mt as f64 / v.documents.max(1) as f64;
+                            writeln!(out, "  {:>12} ({:<5}) {} of {} documents ({:.1}%)", v.value, v.label, v.verdict_mt, v.documents, 100.0 * share)?;
                         }
                     }
                     for head in &report.heads {
