@@ -207,8 +207,19 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
             continue;
         }
         (t.lm, t.zipf, t.classes) = table.get(low.as_bytes()).unwrap_or_else(|| (UNK, english().zipf(low), Classes::NONE));
+        if t.lm != UNK {
+            prefetch_word_data(t.lm);
+        }
     }
     tokens
+}
+
+/// Starts loading what scoring reads by a vocabulary word's id (its profile symbol, its fluency
+/// statistics: tables of the whole vocabulary, whose rarer words are not in the cache), so that it
+/// arrives while the rest of the document is tokenised.
+fn prefetch_word_data(id: u32) {
+    crate::profile::prefetch_vocabulary_symbol(id);
+    crate::fluency::default_model().prefetch_word(id);
 }
 
 /// The default fluency model's vocabulary and the detectors' listed words, each with what a token of it

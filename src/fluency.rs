@@ -230,6 +230,14 @@ impl FluencyModel {
         FluencyModel { vocab, stats, function, bigrams, total_tokens, total_bigram_types }
     }
 
+    /// Starts loading the statistics of word `id` (see [`crate::prefetch`]), which scoring a sentence
+    /// with the word reads: tokenising calls it for each word it finds in the vocabulary.
+    pub(crate) fn prefetch_word(&self, id: u32) {
+        if let Some(stats) = self.stats.get(id as usize) {
+            crate::prefetch::prefetch(stats);
+        }
+    }
+
     fn count(&self, id: u32) -> u32 {
         self.stats[id as usize].count
     }
