@@ -9,7 +9,7 @@ use crate::detect::classes::{self, Classes};
 use crate::fluency::UNK;
 use crate::lexicon::english;
 use crate::segment::{split_sentences, Span};
-use crate::wordmap::WordMap;
+use crate::wordmap::{WordKey, WordMap};
 
 /// What a token is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,8 +170,17 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
     let sentence = span.slice(text);
     // News text has a token every 4 to 6 bytes: room for all of them at once, instead of 4 or 5 regrowths.
     let mut tokens: Vec<Token> = Vec::with_capacity(sentence.len() / 4 + 2);
+    // Each token's word-table key (a default one for a token that is not a word), computed when the
+    // token is cut and its table line prefetched, so that the line loads while the rest of the sentence
+    // is tokenised.
+    let mut keys: Vec<WordKey> = Vec::with_capacity(tokens.capacity());
     let mut space_before = true;
     let table = word_table();
+    let prefetched = |t: &Token| {
+        let key = WordKey::of(t.span.slice(lower).as_bytes());
+        table.prefetch(&key);
+        key
+    };
     crate::uax29::for_each_word_bound(sentence, |offset, piece| {
         // A piece that starts with an ASCII letter is a word (most are): no character tests.
         let kind = if piece.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
@@ -183,21 +192,22 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
             classify(piece)
         };
         let start = span.start + offset;
-        if kind == TokenKind::Word {
-            // The word's table line loads while the rest of the sentence is cut into tokens.
-            table.prefetch(&lower.as_bytes()[start..start + piece.len()]);
-        }
         let token = Token { kind, span: Span::new(start, start + piece.len()), space_before, zipf: 0.0, lm: UNK, classes: Classes::NONE };
         space_before = false;
+        let key = if kind == TokenKind::Word { prefetched(&token) } else { WordKey::default() };
         // Join "well" "-" "trained" into one word when nothing separates them.
         if let Some(joined) = join_hyphenated(text, &mut tokens, token) {
+            keys.truncate(tokens.len());
+            keys.push(prefetched(&joined));
             tokens.push(joined);
         } else {
+            keys.push(key);
             tokens.push(token);
         }
     });
+    assert_eq!(keys.len(), tokens.len(), "a key per token");
     // Most words are in the fluency model's vocabulary or on a word list: one lookup in the table of both.
-    for t in tokens.iter_mut().filter(|t| t.kind == TokenKind::Word) {
+    for (t, key) in tokens.iter_mut().zip(&keys).filter(|(t, _)| t.kind == TokenKind::Word) {
         let low = t.span.slice(lower);
         let word = fold_apostrophes(low);
         if let std::borrow::Cow::Owned(folded) = &word {
@@ -206,9 +216,20 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
             (t.lm, t.zipf) = crate::fluency::default_model().word_info(folded).unwrap_or_else(|| (UNK, english().zipf(folded)));
             continue;
         }
-        (t.lm, t.zipf, t.classes) = table.get(low.as_bytes()).unwrap_or_else(|| (UNK, english().zipf(low), Classes::NONE));
+        (t.lm, t.zipf, t.classes) = table.get_keyed(low.as_bytes(), key).unwrap_or_else(|| (UNK, english().zipf(low), Classes::NONE));
+        if t.lm != UNK {
+            prefetch_word_data(t.lm);
+        }
     }
     tokens
+}
+
+/// Starts loading what scoring reads by a vocabulary word's id (its profile symbol, its fluency
+/// statistics: tables of the whole vocabulary, whose rarer words are not in the cache), so that it
+/// arrives while the rest of the document is tokenised.
+fn prefetch_word_data(id: u32) {
+    crate::profile::prefetch_vocabulary_symbol(id);
+    crate::fluency::default_model().prefetch_word(id);
 }
 
 /// The default fluency model's vocabulary and the detectors' listed words, each with what a token of it

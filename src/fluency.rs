@@ -230,6 +230,14 @@ impl FluencyModel {
         FluencyModel { vocab, stats, function, bigrams, total_tokens, total_bigram_types }
     }
 
+    /// Starts loading the statistics of word `id` (see [`crate::prefetch`]), which scoring a sentence
+    /// with the word reads: tokenising calls it for each word it finds in the vocabulary.
+    pub(crate) fn prefetch_word(&self, id: u32) {
+        if let Some(stats) = self.stats.get(id as usize) {
+            crate::prefetch::prefetch(stats);
+        }
+    }
+
     fn count(&self, id: u32) -> u32 {
         self.stats[id as usize].count
     }
@@ -280,9 +288,10 @@ impl FluencyModel {
                 .filter(|t| t.kind != TokenKind::Punct)
                 .map(|token| {
                     let id = if token.kind == TokenKind::Number { NUM } else { token.lm };
-                    // An unknown word's class is in its token's classes (looked up by the unfolded
-                    // lowercase word, which is the same: no function word has an apostrophe).
-                    let function = if id == UNK { token.classes.has(Classes::FUNCTION_WORD) } else { self.function[id as usize] };
+                    // Every word's class is in its token's classes (looked up by the unfolded lowercase
+                    // word, which is the same: no function word has an apostrophe), so the table by id
+                    // is not read (see the test tokens_carry_the_function_word_class_of_the_vocabulary).
+                    let function = token.classes.has(Classes::FUNCTION_WORD);
                     LmWord { token, id, function }
                 }));
             return words;
@@ -642,6 +651,18 @@ mod tests {
         m.write(&mut bytes).unwrap();
         assert!(FluencyModel::read(&bytes[..bytes.len() - 3]).is_err());
         assert!(FluencyModel::read(b"JUNKJUNK").is_err());
+    }
+
+    #[test]
+    fn tokens_carry_the_function_word_class_of_the_vocabulary() {
+        // What sentence_ids relies on to take a word's function-word flag from its token's classes.
+        assert!(crate::features::FUNCTION_WORDS.iter().all(|w| !w.contains(['\'', '’'])));
+        let m = default_model();
+        for (word, (id, _)) in m.vocabulary() {
+            let word = std::str::from_utf8(word).unwrap();
+            assert_eq!(m.function[id as usize], crate::detect::classes::of(word).has(Classes::FUNCTION_WORD), "{word}");
+        }
+        assert!(!m.function[NUM as usize] && !m.function[UNK as usize]);
     }
 
     #[test]

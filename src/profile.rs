@@ -108,6 +108,14 @@ fn vocabulary_symbols() -> &'static [AtomicU64] {
     SYMBOLS.get_or_init(|| (0..crate::fluency::default_model().id_count()).map(|_| AtomicU64::new(0)).collect())
 }
 
+/// Starts loading the cached symbol of the vocabulary word with fluency id `id` (see
+/// [`crate::prefetch`]): tokenising calls it for each word it finds in the vocabulary.
+pub(crate) fn prefetch_vocabulary_symbol(id: u32) {
+    if let Some(slot) = vocabulary_symbols().get(id as usize) {
+        crate::prefetch::prefetch(slot);
+    }
+}
+
 /// The symbol of the vocabulary word `t` (its `lm` id is not the unknown-word id).
 fn vocabulary_word_symbol(doc: &Document, t: &crate::document::Token) -> u64 {
     let slot = &vocabulary_symbols()[t.lm as usize];

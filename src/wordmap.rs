@@ -60,6 +60,23 @@ fn hash(word: &[u8], head: u64) -> u64 {
     h ^ (h >> 32)
 }
 
+/// What a lookup computes from a word before it reads the table: its first eight bytes and its hash.
+/// Computed once when a word's slot is prefetched well before its lookup ([`WordMap::prefetch`],
+/// [`WordMap::get_keyed`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WordKey {
+    head: u64,
+    hash: u64,
+}
+
+impl WordKey {
+    #[inline]
+    pub fn of(word: &[u8]) -> WordKey {
+        let head = head(word);
+        WordKey { head, hash: hash(word, head) }
+    }
+}
+
 /// `a == b` for slices of equal length, byte by byte: words are a few bytes long, shorter than a
 /// `memcmp` call's set-up.
 #[inline]
@@ -110,9 +127,8 @@ impl<V: Copy + Default> WordMap<V> {
     /// The slot of `word`, or the empty slot where it would go, with its head and hash.
     #[inline]
     fn locate(&self, word: &[u8]) -> (usize, u64, u64) {
-        let head = head(word);
-        let h = hash(word, head);
-        (self.find(word, head, h), head, h)
+        let WordKey { head, hash } = WordKey::of(word);
+        (self.find(word, head, hash), head, hash)
     }
 
     /// Puts `word` (not in the map) into the empty slot `i`.
@@ -151,21 +167,27 @@ impl<V: Copy + Default> WordMap<V> {
         }
     }
 
-    /// Starts loading the slot where a search for `word` begins (see [`crate::prefetch`]).
+    /// Starts loading the slot where a search for the word of `key` begins (see [`crate::prefetch`]).
     #[inline]
-    pub fn prefetch(&self, word: &[u8]) {
+    pub fn prefetch(&self, key: &WordKey) {
         if !self.slots.is_empty() {
-            let h = hash(word, head(word));
-            crate::prefetch::prefetch(&self.slots[h as usize & (self.slots.len() - 1)]);
+            crate::prefetch::prefetch(&self.slots[key.hash as usize & (self.slots.len() - 1)]);
         }
     }
 
     /// The value of `word`, if it is in the map.
     pub fn get(&self, word: &[u8]) -> Option<V> {
+        self.get_keyed(word, &WordKey::of(word))
+    }
+
+    /// [`WordMap::get`] with the word's key already computed (`key` is `WordKey::of(word)`).
+    #[inline]
+    pub fn get_keyed(&self, word: &[u8], key: &WordKey) -> Option<V> {
+        debug_assert_eq!(*key, WordKey::of(word));
         if self.slots.is_empty() {
             return None;
         }
-        let s = &self.slots[self.locate(word).0];
+        let s = &self.slots[self.find(word, key.head, key.hash)];
         (s.tag != 0).then_some(s.value)
     }
 
