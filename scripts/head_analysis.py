@@ -10,7 +10,6 @@
    linfa family such as linfa-trees could add) on the same feature vectors, neural MT against original
    news, 5-fold cross-validation grouped by source block. Both are fitted on the test split's own feature
    vectors (the shipped model's profile scores are out of sample there), so only the difference matters.
-
 4. How often each finding family fires per kind (news, training split, sentences per thousand): a
    rule's weight can only be learned where its rate differs between MT and human text.
 5. The ceiling of n-gram methods for round trips: a word 1-3-gram TF-IDF logistic regression trained on
@@ -20,12 +19,14 @@ Needs data/build/corpus.jsonl (data/README.md) and scikit-learn (data/scripts/re
 Usage: python3 scripts/head_analysis.py            (about a minute and a half)
 """
 import csv
+import json
 import os
 import subprocess
 import sys
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
@@ -127,8 +128,6 @@ def main():
             print(f"| {name[len('findings.'):]} | " + " | ".join(f"{1000 * counts[k] / max(totals[k], 1):.2f} ({counts[k]})" for k in kinds) + " |")
 
     print("\n## 5. A word 1-3-gram TF-IDF classifier for round trips (trained on the training split)\n")
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    import json
     train, test = [], []
     with open(CORPUS, encoding="utf-8") as f:
         for line in f:
