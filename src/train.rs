@@ -794,11 +794,11 @@ mod tests {
         let talks = Some("Talks between him and Washington stalled.");
         assert_eq!(contexts, [None, Some("The ministry in Seoul denied it."), None, talks, None, None]);
         // At most CONTEXT_RECORDS records back, oldest first.
-        let five: Vec<String> = (1..=4).map(|i| format!(r#"{{"text":"S{i}.","label":"mt","doc":"d"}}"#)).collect();
-        let mut recs5 = read_labelled(five.join("\n").as_bytes(), "y.jsonl", &LabelFields::default()).unwrap();
-        assign_context(&mut recs5, &["doc".to_string()]);
-        let contexts5: Vec<Option<&str>> = recs5.iter().map(|r| r.context.as_deref()).collect();
-        assert_eq!(contexts5, [None, Some("S1."), Some("S1. S2."), Some("S2. S3.")]);
+        let four: Vec<String> = (1..=4).map(|i| format!(r#"{{"text":"S{i}.","label":"mt","doc":"d"}}"#)).collect();
+        let mut recs4 = read_labelled(four.join("\n").as_bytes(), "y.jsonl", &LabelFields::default()).unwrap();
+        assign_context(&mut recs4, &["doc".to_string()]);
+        let contexts4: Vec<Option<&str>> = recs4.iter().map(|r| r.context.as_deref()).collect();
+        assert_eq!(contexts4, [None, Some("S1."), Some("S1. S2."), Some("S2. S3.")]);
         // The pronoun rule looks back: the record after a sentence about a ministry in Seoul carries the
         // finding, the same text opening its document does not.
         let fx = FeatureExtractor::default();
