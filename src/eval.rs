@@ -51,16 +51,12 @@ pub struct VerdictShare {
 
 /// The share of each value of `field` (per label) whose score is above `threshold`.
 fn verdict_shares(items: &[&LabelledRecord], scores: &[f64], field: &str, threshold: f64) -> Vec<VerdictShare> {
-    let mut shares: BTreeMap<(bool, String), (usize, usize)> = BTreeMap::new();
-    for (r, s) in items.iter().zip(scores) {
-        let entry = shares.entry((!r.label, field_value(r, field))).or_default();
-        entry.0 += 1;
-        entry.1 += usize::from(*s > threshold);
-    }
-    shares
-        .into_iter()
-        .map(|((human, value), (documents, verdict_mt))| VerdictShare { value, label: if human { "human" } else { "mt" }, documents, verdict_mt })
-        .collect()
+    let [mt, human] = indices_by_value(items, field);
+    let share = |(value, indices): (String, Vec<usize>), label| {
+        let verdict_mt = indices.iter().filter(|&&i| scores[i] > threshold).count();
+        VerdictShare { value, label, documents: indices.len(), verdict_mt }
+    };
+    mt.into_iter().map(|g| share(g, "mt")).chain(human.into_iter().map(|g| share(g, "human"))).collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -110,14 +106,19 @@ pub fn score_records(model: &Model, records: &[LabelledRecord]) -> Vec<f64> {
     records.iter().map(|r| r.with_document(|doc, i| model.probability(&model.score_sentence(&fx, doc, i)))).collect()
 }
 
-/// ROC-AUC of each value of `field` among mt items against each value among human items.
-fn contrasts(items: &[&LabelledRecord], scores: &[f64], field: &str) -> Vec<Contrast> {
-    let mut mt: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    let mut human: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+/// The indices of `items` by their value of `field`: machine-translated items, then human ones.
+fn indices_by_value(items: &[&LabelledRecord], field: &str) -> [BTreeMap<String, Vec<usize>>; 2] {
+    let (mut mt, mut human) = (BTreeMap::new(), BTreeMap::new());
     for (i, r) in items.iter().enumerate() {
-        let side = if r.label { &mut mt } else { &mut human };
+        let side: &mut BTreeMap<String, Vec<usize>> = if r.label { &mut mt } else { &mut human };
         side.entry(field_value(r, field)).or_default().push(i);
     }
+    [mt, human]
+}
+
+/// ROC-AUC of each value of `field` among mt items against each value among human items.
+fn contrasts(items: &[&LabelledRecord], scores: &[f64], field: &str) -> Vec<Contrast> {
+    let [mt, human] = indices_by_value(items, field);
     let mut out = Vec::new();
     for (mv, mi) in &mt {
         for (hv, hi) in &human {

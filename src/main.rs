@@ -303,6 +303,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// The precision, recall, F1 and confusion matrix of verdicts at `threshold` (eval's text report).
+fn write_confusion(out: &mut impl Write, threshold: f64, c: &mtlint::metrics::Confusion) -> io::Result<()> {
+    writeln!(out, "at threshold {threshold:.2}: precision {:.4} recall {:.4} F1 {:.4}", c.precision(), c.recall(), c.f1())?;
+    writeln!(out, "confusion: TP {} FP {} TN {} FN {}", c.true_positive, c.false_positive, c.true_negative, c.false_negative)
+}
+
 fn load_model(path: Option<&str>) -> Result<Model> {
     match path {
         None => Ok(default_model().clone()),
@@ -405,9 +411,7 @@ fn run() -> Result<ExitCode> {
                     let f = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{v:.4}"));
                     writeln!(out, "records {} (mt {}, human {})", report.records, report.mt_records, report.human_records)?;
                     writeln!(out, "ROC-AUC {}  PR-AUC {}", f(report.roc_auc), f(report.pr_auc))?;
-                    let c = report.confusion;
-                    writeln!(out, "at threshold {:.2}: precision {:.4} recall {:.4} F1 {:.4}", report.threshold, report.precision, report.recall, report.f1)?;
-                    writeln!(out, "confusion: TP {} FP {} TN {} FN {}", c.true_positive, c.false_positive, c.true_negative, c.false_negative)?;
+                    write_confusion(&mut out, report.threshold, &report.confusion)?;
                     if let Some(by) = &report.by {
                         writeln!(out, "\nROC-AUC by {by} (mt value vs human value):")?;
                         for b in &report.breakdown {
@@ -416,9 +420,7 @@ fn run() -> Result<ExitCode> {
                     }
                     if let Some(d) = &report.documents {
                         writeln!(out, "\ndocuments ({}): {} (mt {}, human {}), ROC-AUC {}", d.fields.join(","), d.documents, d.mt_documents, d.human_documents, f(d.roc_auc))?;
-                        let c = d.confusion;
-                        writeln!(out, "at threshold {:.2}: precision {:.4} recall {:.4} F1 {:.4}", report.threshold, d.precision, d.recall, d.f1)?;
-                        writeln!(out, "confusion: TP {} FP {} TN {} FN {}", c.true_positive, c.false_positive, c.true_negative, c.false_negative)?;
+                        write_confusion(&mut out, report.threshold, &d.confusion)?;
                         for b in &d.breakdown {
                             writeln!(out, "  {:>12} vs {:<12} {}  ({} vs {} documents)", b.mt, b.human, f(b.roc_auc), b.mt_records, b.human_records)?;
                         }
