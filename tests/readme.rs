@@ -22,7 +22,7 @@ struct Example {
 
 impl Example {
     /// The standard-output lines the README shows.
-    fn shown<'r>(&self, lines: &[&'r str]) -> Vec<String> {
+    fn shown(&self, lines: &[&str]) -> Vec<String> {
         lines[self.shown.clone()].iter().filter(|l| !l.starts_with("mtlint ")).map(|l| l.to_string()).collect()
     }
 
