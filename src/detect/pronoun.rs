@@ -125,6 +125,7 @@ fn is_acronym(word: &str) -> bool {
 /// The classes of a word's parts, for words with an apostrophe or a hyphen: `stem` is the word without a
 /// clitic or possessive ("he's" -> "he", "company's" -> "company"), `head` the part of the stem after its
 /// last hyphen ("director-general" -> "general": usually the head of a compound).
+#[derive(Clone, Copy)]
 struct Parts {
     stem: Classes,
     head: Classes,
@@ -150,12 +151,16 @@ fn parts(doc: &Document, t: &Token) -> Parts {
 /// Updates the views of both genders (`views[0]` female, `views[1]` male) with token `i` of `tokens` (a
 /// sentence whose first word is at `first_word`).
 fn observe<'d>(doc: &'d Document, tokens: &[Token], i: usize, first_word: Option<usize>, views: &mut [View<'d>; 2]) {
-    let t = &tokens[i];
-    if t.kind != TokenKind::Word {
-        return;
+    if tokens[i].kind == TokenKind::Word {
+        observe_word(doc, tokens, i, first_word, &parts(doc, &tokens[i]), views);
     }
+}
+
+/// [`observe`] for a word whose [`parts`] are known.
+fn observe_word<'d>(doc: &'d Document, tokens: &[Token], i: usize, first_word: Option<usize>, parts: &Parts, views: &mut [View<'d>; 2]) {
+    let t = &tokens[i];
     let original = doc.tok(t);
-    let Parts { stem: c, head, aged } = parts(doc, t);
+    let Parts { stem: c, head, aged } = *parts;
     let person = c.has(Classes::PERSON) || head.has(Classes::PERSON) || aged;
     let thing = c.has(Classes::PLACE | Classes::ORGANISATION) || head.has(Classes::ORGANISATION);
     let capitalised = original.chars().next().is_some_and(char::is_uppercase);
@@ -210,8 +215,12 @@ fn points_forward_to_person(doc: &Document, tokens: &[Token], j: usize, gender: 
     }
     let mut ahead = [View::default(), View::default()];
     for i in comma + 1..tokens.len().min(comma + 5) {
-        if pronoun_gender_of(parts(doc, &tokens[i]).stem).is_none() {
-            observe(doc, tokens, i, None, &mut ahead);
+        if tokens[i].kind != TokenKind::Word {
+            continue;
+        }
+        let word = parts(doc, &tokens[i]);
+        if pronoun_gender_of(word.stem).is_none() {
+            observe_word(doc, tokens, i, None, &word, &mut ahead);
         }
     }
     ahead[if gender == Gender::Female { 0 } else { 1 }].person
@@ -221,10 +230,10 @@ fn first_word(tokens: &[Token]) -> Option<usize> {
     tokens.iter().position(|t| t.kind == TokenKind::Word)
 }
 
-/// A word that names a female person (not a pronoun), also with a possessive ("grandmother's").
-fn female_cue(doc: &Document, t: &Token) -> bool {
-    let c = parts(doc, t).stem;
-    c.has(Classes::FEMALE) && !c.has(Classes::FEMALE_PRONOUN | Classes::MALE_PRONOUN)
+/// Whether a word whose stem has classes `stem` (see [`parts`]) names a female person (not a pronoun),
+/// also with a possessive ("grandmother's").
+fn female_cue(stem: Classes) -> bool {
+    stem.has(Classes::FEMALE) && !stem.has(Classes::FEMALE_PRONOUN | Classes::MALE_PRONOUN)
 }
 
 /// How far back (in tokens) a female person is looked for before a "she"/"her". Bounded so that the
@@ -237,7 +246,7 @@ fn female_person_before_sentence(doc: &Document, index: usize) -> bool {
         .rev()
         .flat_map(|s| s.tokens.iter().rev())
         .take(FEMALE_LOOKBACK_TOKENS)
-        .any(|t| female_cue(doc, t))
+        .any(|t| female_cue(parts(doc, t).stem))
 }
 
 impl Detector for PronounCarryOver {
@@ -293,8 +302,12 @@ impl Detector for PronounCarryOver {
                     ));
                 }
             }
-            observe(doc, tokens, j, fw, &mut views);
-            female_in_sentence |= female_cue(doc, t);
+            if t.kind == TokenKind::Word {
+                // One look at the word's parts for both.
+                let word = parts(doc, t);
+                observe_word(doc, tokens, j, fw, &word, &mut views);
+                female_in_sentence |= female_cue(word.stem);
+            }
         }
     }
 }
