@@ -21,11 +21,22 @@ with open(out, "w", encoding="utf-8") as f:
     for i in range(n):
         f.write(src[i % len(src)] + "\n")
 PY
+# The same lines as documents of 20 sentences (JSONL, one article-sized text each), as a feed of
+# articles would be scanned: segmentation and the rules that look back see whole documents.
+python3 - "$work/corpus.txt" "$work/documents.jsonl" <<'PY'
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    for i in range(0, len(lines), 20):
+        f.write(json.dumps({"id": f"doc{i // 20}", "text": " ".join(lines[i:i + 20])}) + "\n")
+PY
 bytes=$(stat -c %s "$work/corpus.txt")
 # sentences as mtlint counts them
-sentences=$($bin scan --input-format lines --format jsonl "$work/corpus.txt" | python3 -c "import sys,json; print(sum(len(json.loads(l)['sentences']) for l in sys.stdin))")
+count() { $bin scan --format jsonl "$@" | python3 -c "import sys,json; print(sum(len(json.loads(l)['sentences']) for l in sys.stdin))"; }
+sentences=$(count --input-format lines "$work/corpus.txt")
+doc_sentences=$(count --input-format jsonl "$work/documents.jsonl")
 
-measure() { # label, args...
+measure() { # label, args...   (counts: $sentences sentences in $bytes bytes of text)
   local label=$1; shift
   local times=() rss=()
   for _ in $(seq "$runs"); do
@@ -50,6 +61,10 @@ echo "|---|---|---|---|---|---|"
 if $bin scan --help | grep -q -- '--jobs'; then
   measure "mtlint, 1 job" $bin scan --input-format lines --format jsonl --jobs 1 "$work/corpus.txt"
   measure "mtlint, $(nproc) jobs" $bin scan --input-format lines --format jsonl --jobs "$(nproc)" "$work/corpus.txt"
+  lines_sentences=$sentences
+  sentences=$doc_sentences # the same text: the same bytes, sentences as segmented in documents
+  measure "mtlint, documents of 20 lines, 1 job" $bin scan --input-format jsonl --format jsonl --jobs 1 "$work/documents.jsonl"
+  sentences=$lines_sentences
 else
   measure "mtlint (1 thread)" $bin scan --input-format lines --format jsonl "$work/corpus.txt"
 fi
