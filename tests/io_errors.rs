@@ -23,9 +23,11 @@ use util::{jsonl, stderr};
 const NOBODY: &str = "65534";
 
 /// Three human-written news paragraphs: each scores below the threshold, so the gate passes them.
+/// Texts the model scores well below its threshold (so the gate passes them whatever a retrained model's
+/// small changes do; the test is about I/O, not scores).
 const TEXTS: [&str; 3] = [
     "Crews expect to restore service to most customers by Wednesday, a utility spokesman said.\n",
-    "The city council voted on Tuesday to extend the library's opening hours through the summer.\n",
+    "The council voted on Tuesday to extend library opening hours through the summer, officials said.\n",
     "Police closed the bridge for several hours after a truck overturned early on Friday.\n",
 ];
 

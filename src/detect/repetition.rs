@@ -16,6 +16,10 @@ const DOUBLING_ALLOWED: &[&str] = &["had", "that", "is", "very", "no", "bye", "h
 /// Function words between two copies that make the pair idiomatic ("step by step", "year after year").
 const IDIOM_LINKS: &[&str] = &["by", "after", "to", "for", "and", "or", "upon", "over", "on", "in", "against", "versus", "vs"];
 
+/// Words between two copies that make the repetition a parallel structure, as people write it
+/// ("laboratories or private laboratories", "spending fell, and spending ...", "more revenue than revenue").
+const PARALLEL_LINKS: &[&str] = &["and", "or", "but", "nor", "while", "whereas", "than", "versus", "vs"];
+
 /// How many words apart two copies of a content word may be to count.
 const WINDOW: usize = 8;
 
@@ -78,8 +82,12 @@ impl Detector for Repetition {
                 if gap == 2 && IDIOM_LINKS.contains(&words[k + 1].1) {
                     break;
                 }
-                // Only within one phrase: no punctuation between the copies.
-                if doc.text[w.span.end..other.span.start].contains([',', ';', ':', '(', '—', '–']) {
+                // Only within one phrase: no punctuation between the copies, and no conjunction that makes
+                // them a parallel structure.
+                if doc.text[w.span.end..other.span.start].contains([',', ';', ':', '(', '—', '–', '"', '“', '”'])
+                    || doc.text[w.span.end..other.span.start].contains(" - ")
+                    || words[k + 1..k + gap].iter().any(|&(_, between, _)| PARALLEL_LINKS.contains(&between))
+                {
                     break;
                 }
                 out.push(Finding::new(
@@ -117,6 +125,15 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].0, "repetition/repeated-word");
         assert!(f[0].1.starts_with("retaliation") && f[0].1.ends_with("retaliation"));
+    }
+
+    #[test]
+    fn leaves_parallel_structures_alone() {
+        assert!(flags("Tests are done in public laboratories or private laboratories across the country.").is_empty());
+        assert!(flags("Revenue from transport was $169 million while revenue from retail fell sharply.").is_empty());
+        assert!(flags("He kept asking about political briefings - but reporters keep asking political questions.").is_empty());
+        // A conjunction elsewhere in the sentence does not hide a repeat within one phrase.
+        assert_eq!(flags("Seoul and Tokyo accused it of retaliation at Sony Pictures as retaliation for the film.").len(), 1);
     }
 
     #[test]
