@@ -98,6 +98,20 @@ impl Model {
         Ok(model)
     }
 
+    /// The embedded default model: `models/default.json` without its profile tables (build.rs empties
+    /// them), with the tables build.rs laid out.
+    fn embedded() -> Result<Self, Error> {
+        let mut model = Model::from_json(include_str!(concat!(env!("OUT_DIR"), "/default_model.json")))?;
+        let tables = crate::profile::default_tables();
+        if tables.len() != model.heads.len() {
+            return Err(Error::Model(format!("{} heads, {} laid-out profile tables", model.heads.len(), tables.len())));
+        }
+        for (head, table) in model.heads.iter_mut().zip(tables) {
+            head.profile = table.clone();
+        }
+        Ok(model)
+    }
+
     /// Checks that this build can use the model.
     pub fn validate(&self) -> Result<(), Error> {
         if self.format != MODEL_FORMAT {
@@ -275,7 +289,7 @@ fn preload_tables_in_background() {
 /// The default model shipped in `models/default.json`.
 pub fn default_model() -> &'static Model {
     static MODEL: OnceLock<Model> = OnceLock::new();
-    MODEL.get_or_init(|| Model::from_json(include_str!("../models/default.json")).expect("the embedded default model is valid (checked by tests)"))
+    MODEL.get_or_init(|| Model::embedded().expect("the embedded default model is valid (checked by tests)"))
 }
 
 
@@ -288,6 +302,13 @@ mod tests {
         let m = default_model();
         assert_eq!(m.feature_names, feature_names());
         assert!(m.threshold > 0.0 && m.threshold < 1.0);
+    }
+
+    #[test]
+    fn embedded_model_is_the_model_file() {
+        let file = Model::from_json(include_str!("../models/default.json")).unwrap();
+        assert_eq!(*default_model(), file);
+        assert_eq!(default_model().to_json(), file.to_json());
     }
 
     #[test]
