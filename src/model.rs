@@ -270,9 +270,11 @@ impl Model {
     }
 }
 
-/// Builds the embedded fluency model and lexicons on two background threads, once per process; whoever
-/// needs them first waits for that build instead of starting another (`OnceLock`). The fluency model
-/// reads the English lexicon at its end, so the two are built side by side.
+/// Builds the embedded fluency model and English lexicon on two background threads, once per process;
+/// whoever needs them first waits for that build instead of starting another (`OnceLock`). The fluency
+/// model reads the English lexicon at its end, so the two are built side by side. The foreign-language
+/// lexicons are not: only a rare lowercase word needs them (see `detect::foreign_word`), and most runs
+/// of a few lines have none.
 fn preload_tables_in_background() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
@@ -281,7 +283,6 @@ fn preload_tables_in_background() {
         });
         std::thread::spawn(|| {
             crate::fluency::default_model();
-            crate::lexicon::foreign(crate::lexicon::SourceLanguage::Spanish);
         });
     });
 }
