@@ -1,15 +1,26 @@
-//! Lays out the profile tables of the embedded default model (`models/default.json`) when the crate is
-//! built, so that start-up copies them in instead of decoding about 7 MB of base64 and filling and
-//! merging the tables record by record (that was about 130 M of the 320 M instructions of a one-line
-//! scan). The layout code is `src/profile/layout.rs`, the same file the crate uses.
+//! Lays out tables derived only from embedded data when the crate is built, so that start-up copies
+//! them in instead of parsing text and filling hash tables entry by entry:
+//!
+//! - the profile tables of the default model (`models/default.json`): decoding about 7 MB of base64
+//!   and filling and merging the tables record by record was about 130 M of the 320 M instructions of
+//!   a one-line scan. The layout code is `src/profile/layout.rs`, the same file the crate uses.
+//! - the lexicons (`data/lexicon/*.tsv`): the English word table, and one table of each foreign word's
+//!   most frequent source language, in the crate's `WordMap` layout (`src/wordmap.rs`, the same file).
 //!
 //! Writes to `OUT_DIR`: `default_model.json` (the model with empty profile tables: the binary attaches
 //! the laid-out ones), `profile_head{i}.bin` (each head's table), `profile_merged.bin` (the heads' tables
-//! merged, for 2 to 4 heads) and `default_profiles.rs` (the `include_bytes!` of the tables).
+//! merged, for 2 to 4 heads), `default_profiles.rs` (the `include_bytes!` of the tables), and
+//! `lexicon_en.bin`, `lexicon_foreign.bin`.
 
 #[allow(dead_code)]
 #[path = "src/profile/layout.rs"]
 mod layout;
+#[allow(dead_code)]
+#[path = "src/prefetch.rs"]
+mod prefetch;
+#[allow(dead_code)]
+#[path = "src/wordmap.rs"]
+mod wordmap;
 
 use base64::Engine;
 use serde_json::Value;
@@ -20,8 +31,12 @@ fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=src/profile/layout.rs");
     println!("cargo::rerun-if-changed=models/default.json");
+    println!("cargo::rerun-if-changed=src/wordmap.rs");
+    println!("cargo::rerun-if-changed=src/prefetch.rs");
+    println!("cargo::rerun-if-changed=data/lexicon");
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let out = Path::new(&out);
+    lexicons(out);
     let text = std::fs::read_to_string("models/default.json").expect("models/default.json is readable");
     let model: Value = serde_json::from_str(&text).expect("models/default.json is JSON");
     let heads = model["heads"].as_array().expect("models/default.json has heads");
@@ -101,4 +116,45 @@ fn strip_table(text: &str, base64: &str) -> Option<String> {
 fn merged_bytes<const H: usize>(tables: [&layout::Table; H]) -> Vec<u8> {
     let (buckets, homes) = layout::merge(tables);
     layout::merged_layout_bytes(&buckets, homes)
+}
+
+/// The `word<TAB>frequency` lines of a lexicon whose frequency parses, in file order (the definition
+/// that `lexicon::entries` is tested against).
+fn lexicon_entries(tsv: &str) -> impl Iterator<Item = (&str, f32)> {
+    tsv.lines().filter_map(|l| l.split_once('\t')).filter_map(|(w, f)| f.trim().parse::<f32>().ok().map(|f| (w, f)))
+}
+
+/// A lexicon's word table, as `lexicon::Lexicon` builds it (the last line of a word counts).
+fn lexicon(name: &str) -> wordmap::WordMap<f32> {
+    let path = format!("data/lexicon/{name}.tsv");
+    let tsv = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut map = wordmap::WordMap::with_capacity(lexicon_entries(&tsv).count(), tsv.len());
+    for (word, zipf) in lexicon_entries(&tsv) {
+        map.insert(word.as_bytes(), zipf);
+    }
+    map
+}
+
+/// Writes the English lexicon's table, and for every word of the foreign lexicons the source language
+/// in which it is most frequent (an index into `SourceLanguage::ALL`: Spanish, French, German,
+/// Portuguese, Italian) with that frequency: of the frequencies above 0 the highest, the last language
+/// of equal ones (what `lexicon::best_foreign` returns; its test compares them).
+fn lexicons(out: &Path) {
+    std::fs::write(out.join("lexicon_en.bin"), lexicon("en").layout_bytes(f32::to_le_bytes)).expect("OUT_DIR is writable");
+    let languages: Vec<wordmap::WordMap<f32>> = ["es", "fr", "de", "pt", "it"].into_iter().map(lexicon).collect();
+    let words = languages.iter().map(|l| l.len()).sum();
+    let bytes = languages.iter().flat_map(|l| l.iter()).map(|(w, _)| w.len()).sum();
+    let mut best: wordmap::WordMap<(u8, f32)> = wordmap::WordMap::with_capacity(words, bytes);
+    for (lang, lexicon) in languages.iter().enumerate() {
+        for (word, zipf) in lexicon.iter() {
+            if zipf > 0.0 && best.get(word).is_none_or(|(_, before)| zipf >= before) {
+                best.insert(word, (lang as u8, zipf));
+            }
+        }
+    }
+    let value = |(lang, zipf): (u8, f32)| {
+        let z = zipf.to_le_bytes();
+        [lang, z[0], z[1], z[2], z[3]]
+    };
+    std::fs::write(out.join("lexicon_foreign.bin"), best.layout_bytes(value)).expect("OUT_DIR is writable");
 }

@@ -216,7 +216,7 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
             (t.lm, t.zipf) = crate::fluency::default_model().word_info(folded).unwrap_or_else(|| (UNK, english().zipf(folded)));
             continue;
         }
-        (t.lm, t.zipf, t.classes) = table.get_keyed(low.as_bytes(), key).unwrap_or_else(|| (UNK, english().zipf(low), Classes::NONE));
+        (t.lm, t.zipf, t.classes) = table.get_keyed(low.as_bytes(), key).unwrap_or_else(|| (UNK, english().zipf_keyed(low, key), Classes::NONE));
         if t.lm != UNK {
             prefetch_word_data(t.lm);
         }

@@ -216,16 +216,11 @@ impl FluencyModel {
         let arena = words.iter().map(|(w, _)| w.len()).sum();
         let mut vocab = WordMap::with_capacity(words.len(), arena);
         let mut function = vec![false; stats.len()];
+        // Each word's English frequency (0 when the lexicon does not have it).
+        let english = crate::lexicon::english();
         for (w, id) in &words {
-            vocab.insert(w.as_bytes(), (*id, 0.0));
+            vocab.insert(w.as_bytes(), (*id, english.zipf(w)));
             function[*id as usize] = is_function_word(w);
-        }
-        // Each word's English frequency (0 when the lexicon does not have it): the lexicon is walked in
-        // its memory order and looked up in this much smaller table, which stays in cache.
-        for (w, z) in crate::lexicon::english().iter() {
-            if let Some((_, zipf)) = vocab.get_mut(w.as_bytes()) {
-                *zipf = z;
-            }
         }
         FluencyModel { vocab, stats, function, bigrams, total_tokens, total_bigram_types }
     }

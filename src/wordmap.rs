@@ -217,6 +217,55 @@ impl<V: Copy + Default> WordMap<V> {
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], V)> + '_ {
         self.slots.iter().filter(|s| s.tag != 0).map(|s| (&self.arena[s.start as usize..(s.start + s.len) as usize], s.value))
     }
+
+    /// The map as bytes, to be read back by [`WordMap::from_layout_bytes`] with the same layout (no
+    /// hashing, no probing): the number of slots, of words and of arena bytes (u64 each), then each
+    /// slot (head u64, tag, length, start u32, then `value`'s bytes), then the arena; little-endian.
+    /// `build.rs` lays out the embedded lexicons with it.
+    #[cfg_attr(not(test), allow(dead_code))] // build.rs and the tests
+    pub fn layout_bytes<const N: usize>(&self, value: impl Fn(V) -> [u8; N]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(24 + self.slots.len() * (20 + N) + self.arena.len());
+        for n in [self.slots.len(), self.len, self.arena.len()] {
+            out.extend_from_slice(&(n as u64).to_le_bytes());
+        }
+        for s in &self.slots {
+            out.extend_from_slice(&s.head.to_le_bytes());
+            for n in [s.tag, s.len, s.start] {
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+            out.extend_from_slice(&value(s.value));
+        }
+        out.extend_from_slice(&self.arena);
+        out
+    }
+
+    /// The map of [`WordMap::layout_bytes`] (`None` when `bytes` are not such bytes).
+    pub fn from_layout_bytes<const N: usize>(bytes: &[u8], value: impl Fn([u8; N]) -> V) -> Option<Self> {
+        let number = |i: usize| -> Option<usize> { usize::try_from(u64::from_le_bytes(bytes.get(8 * i..8 * i + 8)?.try_into().ok()?)).ok() };
+        let (slots, len, arena) = (number(0)?, number(1)?, number(2)?);
+        let size = 20 + N;
+        let end = slots.checked_mul(size)?.checked_add(24)?;
+        if !slots.is_power_of_two() || bytes.len() != end.checked_add(arena)? {
+            return None;
+        }
+        let u32_at = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().expect("4 bytes"));
+        let slots: Vec<Slot<V>> = bytes[24..end]
+            .chunks_exact(size)
+            .map(|s| Slot {
+                head: u64::from_le_bytes(s[..8].try_into().expect("8 bytes")),
+                tag: u32_at(s, 8),
+                len: u32_at(s, 12),
+                start: u32_at(s, 16),
+                value: value(s[20..].try_into().expect("N bytes")),
+            })
+            .collect();
+        let arena = bytes[end..].to_vec();
+        // Every word must lie in the arena (lookups slice it).
+        if slots.iter().any(|s| s.tag != 0 && (s.start as usize).checked_add(s.len as usize).is_none_or(|e| e > arena.len())) {
+            return None;
+        }
+        Some(WordMap { slots, arena, len })
+    }
 }
 
 #[cfg(test)]
@@ -256,5 +305,14 @@ mod tests {
         }
         assert_eq!(m.iter().count(), reference.len());
         assert_eq!(WordMap::<u32>::default().get(b"a"), None);
+        let bytes = m.layout_bytes(u32::to_le_bytes);
+        let back = WordMap::<u32>::from_layout_bytes(&bytes, u32::from_le_bytes).unwrap();
+        assert_eq!(back.len(), reference.len());
+        for (w, v) in &reference {
+            assert_eq!(back.get(w.as_bytes()), Some(*v), "{w}");
+        }
+        assert_eq!(back.get(b"abcdefghijklmnops"), None);
+        assert_eq!(back.layout_bytes(u32::to_le_bytes), bytes);
+        assert!(WordMap::<u32>::from_layout_bytes(&bytes[..bytes.len() - 1], u32::from_le_bytes).is_none());
     }
 }
