@@ -241,7 +241,9 @@ fn word_table() -> &'static WordMap<(u32, f32, Classes)> {
     TABLE.get_or_init(|| {
         let fluency = crate::fluency::default_model();
         let (words, bytes) = fluency.vocabulary().fold((0, 0), |(n, b), (w, _)| (n + 1, b + w.len()));
-        let mut table = WordMap::with_capacity(words + 4096, bytes + 40_000);
+        let (listed, listed_bytes) = classes::listed().fold((0, 0), |(n, b), (w, _)| (n + 1, b + w.len()));
+        // Room for all: growing the table on the way would place every word a second time.
+        let mut table = WordMap::with_capacity(words + listed, bytes + listed_bytes);
         for (w, (id, zipf)) in fluency.vocabulary() {
             table.insert(w, (id, zipf, Classes::NONE));
         }
