@@ -270,16 +270,18 @@ impl Model {
     }
 }
 
-/// Builds the embedded fluency model and English lexicon on two background threads, once per process;
-/// whoever needs them first waits for that build instead of starting another (`OnceLock`). The fluency
-/// model reads the English lexicon at its end, so the two are built side by side. The foreign-language
-/// lexicons are not: only a rare lowercase word needs them (see `detect::foreign_word`), and most runs
-/// of a few lines have none.
+/// Builds the embedded fluency model, English lexicon and table of listed words on two background
+/// threads, once per process; whoever needs them first waits for that build instead of starting another
+/// (`OnceLock`). The fluency model reads the English lexicon at its end, so the two are built side by
+/// side, and the listed words (which the tokeniser's word table needs with the fluency model) after the
+/// lexicon, while the fluency model is still loading. The foreign-language lexicons are not: only a rare
+/// lowercase word needs them (see `detect::foreign_word`), and most runs of a few lines have none.
 fn preload_tables_in_background() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
         std::thread::spawn(|| {
             crate::lexicon::english();
+            crate::detect::classes::preload();
         });
         std::thread::spawn(|| {
             crate::fluency::default_model();
