@@ -242,11 +242,10 @@ fn word_table() -> &'static WordMap<(u32, f32, Classes)> {
         let fluency = crate::fluency::default_model();
         let (words, bytes) = fluency.vocabulary().fold((0, 0), |(n, b), (w, _)| (n + 1, b + w.len()));
         let (listed, listed_bytes) = classes::listed().fold((0, 0), |(n, b), (w, _)| (n + 1, b + w.len()));
-        // Room for all: growing the table on the way would place every word a second time.
-        let mut table = WordMap::with_capacity(words + listed, bytes + listed_bytes);
-        for (w, (id, zipf)) in fluency.vocabulary() {
-            table.insert(w, (id, zipf, Classes::NONE));
-        }
+        // The vocabulary's words placed by their hashes (no lookups), with room for the listed words:
+        // growing the table on the way would place every word a second time.
+        let vocabulary = fluency.vocabulary_table();
+        let mut table = vocabulary.map_values(words + listed, bytes + listed_bytes, |(id, zipf)| (id, zipf, Classes::NONE));
         for (w, c) in classes::listed() {
             if let Some(entry) = table.get_mut(w) {
                 entry.2 = c;

@@ -209,6 +209,11 @@ impl FluencyModel {
         self.vocab.iter()
     }
 
+    /// The vocabulary's table: each word's id and English Zipf frequency.
+    pub(crate) fn vocabulary_table(&self) -> &WordMap<(u32, f32)> {
+        &self.vocab
+    }
+
     /// Builds the lookup tables of a model.
     fn assemble(words: Vec<(&str, u32)>, stats: Vec<WordStats>, bigrams: impl ExactSizeIterator<Item = (u64, u32)>, total_tokens: u64, total_bigram_types: u64) -> Self {
         // The bigrams first: the English lexicon the vocabulary needs may still be loading elsewhere.

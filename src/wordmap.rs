@@ -88,6 +88,18 @@ fn tag(h: u64) -> u32 {
     (h >> 32) as u32 | 1
 }
 
+/// Puts the filled slot `s` (of a word not in `slots`, whose bytes are in `arena`) in the first empty
+/// slot from its word's home slot.
+fn place<V: Copy>(slots: &mut [Slot<V>], arena: &[u8], s: Slot<V>) {
+    let mask = slots.len() - 1;
+    let word = &arena[s.start as usize..(s.start + s.len) as usize];
+    let mut i = hash(word, s.head) as usize & mask;
+    while slots[i].tag != 0 {
+        i = (i + 1) & mask;
+    }
+    slots[i] = s;
+}
+
 impl<V: Copy + Default> WordMap<V> {
     /// An empty map with room for `n` words without growing.
     pub fn with_capacity(n: usize, arena_bytes: usize) -> Self {
@@ -156,15 +168,23 @@ impl<V: Copy + Default> WordMap<V> {
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(8);
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
-        let mask = self.slots.len() - 1;
         for s in old.into_iter().filter(|s| s.tag != 0) {
-            let word = &self.arena[s.start as usize..(s.start + s.len) as usize];
-            let mut i = hash(word, s.head) as usize & mask;
-            while self.slots[i].tag != 0 {
-                i = (i + 1) & mask;
-            }
-            self.slots[i] = s;
+            place(&mut self.slots, &self.arena, s);
         }
+    }
+
+    /// The same words with the values `value(v)`, with room for `n` words in all (so that more can be
+    /// inserted without growing) and `arena_bytes` of words: the words keep their place in the arena,
+    /// and their slots are placed by their hash, without comparing words.
+    pub fn map_values<W: Copy + Default>(&self, n: usize, arena_bytes: usize, value: impl Fn(V) -> W) -> WordMap<W> {
+        let mut out = WordMap::with_capacity(n.max(self.len), arena_bytes.max(self.arena.len()));
+        out.arena.extend_from_slice(&self.arena);
+        for s in self.slots.iter().filter(|s| s.tag != 0) {
+            let Slot { head, tag, len, start, value: v } = *s;
+            place(&mut out.slots, &out.arena, Slot { head, tag, len, start, value: value(v) });
+        }
+        out.len = self.len;
+        out
     }
 
     /// Starts loading the slot where a search for the word of `key` begins (see [`crate::prefetch`]).
@@ -305,6 +325,13 @@ mod tests {
         }
         assert_eq!(m.iter().count(), reference.len());
         assert_eq!(WordMap::<u32>::default().get(b"a"), None);
+        let mut mapped = m.map_values(m.len() + 100, 0, |v| v as u64 * 3);
+        mapped.insert(b"after", 1);
+        assert_eq!(mapped.len(), reference.len() + 1);
+        for (w, v) in &reference {
+            assert_eq!(mapped.get(w.as_bytes()), Some(*v as u64 * 3), "{w}");
+        }
+        assert_eq!((mapped.get(b"after"), mapped.get(b"abcdefghijklmnops")), (Some(1), None));
         let bytes = m.layout_bytes(u32::to_le_bytes);
         let back = WordMap::<u32>::from_layout_bytes(&bytes, u32::from_le_bytes).unwrap();
         assert_eq!(back.len(), reference.len());
