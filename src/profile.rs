@@ -164,10 +164,46 @@ impl NgramKeys {
 /// hashes, so they spread evenly), or, when that one is full, to the next bucket with room. Loading is one
 /// sequential pass over the decoded bytes (no hashing, no random writes), and a lookup usually reads one
 /// cache line: it scans from the key's bucket until it meets a larger key or a bucket with room. The
-/// table is shared (`Arc`): cloning a model does not copy it.
-#[derive(Clone, Default, PartialEq)]
+/// table is shared (`Arc`): cloning a model does not copy it. The default model's tables were laid out
+/// by build.rs, and are copied in when first needed ([`default_tables`]).
+#[derive(Clone)]
 pub struct ProfileTable {
-    table: std::sync::Arc<Table>,
+    table: std::sync::Arc<Shared>,
+}
+
+/// A table, or the bytes build.rs laid it out in, copied in when it is first needed: the default
+/// model's tables (a scan reads the heads' merged table, not theirs).
+struct Shared {
+    table: std::sync::OnceLock<Table>,
+    laid_out: &'static [u8],
+}
+
+impl ProfileTable {
+    fn new(table: Table) -> ProfileTable {
+        ProfileTable { table: std::sync::Arc::new(Shared { table: std::sync::OnceLock::from(table), laid_out: &[] }) }
+    }
+
+    /// The table of `laid_out` ([`Table::layout_bytes`] of build.rs), copied in on first use.
+    fn laid_out(laid_out: &'static [u8]) -> ProfileTable {
+        ProfileTable { table: std::sync::Arc::new(Shared { table: std::sync::OnceLock::new(), laid_out }) }
+    }
+
+    fn table(&self) -> &Table {
+        let shared = &*self.table;
+        shared.table.get_or_init(|| Table::from_layout_bytes(shared.laid_out).expect("build.rs lays out the default model's tables"))
+    }
+}
+
+impl Default for ProfileTable {
+    fn default() -> Self {
+        ProfileTable::new(Table::default())
+    }
+}
+
+impl PartialEq for ProfileTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.table() == other.table()
+    }
 }
 
 /// Several heads' tables merged into one lookup: each n-gram key once, with every head's weight (NaN
@@ -190,12 +226,12 @@ pub struct Merged<const H: usize> {
     /// Home buckets (`buckets` may have a few more, for entries that overflow past the last one).
     homes: u64,
     /// The tables merged, to check that a model still has them.
-    sources: Vec<std::sync::Arc<Table>>,
+    sources: Vec<std::sync::Arc<Shared>>,
 }
 
 impl<const H: usize> Merged<H> {
     fn new(tables: &[&ProfileTable]) -> Merged<H> {
-        let (buckets, homes) = layout::merge(std::array::from_fn(|h| &*tables[h].table));
+        let (buckets, homes) = layout::merge(std::array::from_fn(|h| tables[h].table()));
         Merged { buckets, homes, sources: tables.iter().map(|t| t.table.clone()).collect() }
     }
 
@@ -331,11 +367,11 @@ include!(concat!(env!("OUT_DIR"), "/default_profiles.rs"));
 static DEFAULT_TABLES: std::sync::OnceLock<Vec<ProfileTable>> = std::sync::OnceLock::new();
 
 /// The profile tables of the embedded default model's heads, in head order: laid out by build.rs from
-/// `models/default.json` (the same tables as reading the file gives: see the tests), copied in here.
+/// `models/default.json` (the same tables as reading the file gives: see the tests), each copied in
+/// when first read (a scan reads only their merged table, which build.rs laid out too).
 pub(crate) fn default_tables() -> &'static [ProfileTable] {
     DEFAULT_TABLES.get_or_init(|| {
-        let table = |bytes: &[u8]| ProfileTable { table: std::sync::Arc::new(Table::from_layout_bytes(bytes).expect("build.rs lays out the default model's tables")) };
-        DEFAULT_HEAD_TABLES.iter().map(|bytes| table(bytes)).collect()
+        DEFAULT_HEAD_TABLES.iter().map(|bytes| ProfileTable::laid_out(bytes)).collect()
     })
 }
 
@@ -365,7 +401,7 @@ impl ProfileTable {
     /// [`Self::features`] of a sentence's n-gram keys (computed once when several tables score a sentence).
     pub fn features_of_ngrams(&self, ngrams: &NgramKeys) -> [f32; MAX_ORDER] {
         let keys = &ngrams.0;
-        let table = &*self.table;
+        let table = self.table();
         let touched = keys.iter().fold(0u32, |acc, &(_, key)| acc ^ table.touch(key));
         std::hint::black_box(touched);
         let mut sums = [0.0f32; MAX_ORDER];
@@ -420,11 +456,11 @@ impl ProfileTable {
             records.extend_from_slice(&k.to_le_bytes());
             records.extend_from_slice(&v.to_le_bytes());
         }
-        ProfileTable { table: std::sync::Arc::new(Table::new(&records)) }
+        ProfileTable::new(Table::new(&records))
     }
 
     pub fn len(&self) -> usize {
-        self.table.len
+        self.table().len
     }
 
     pub fn is_empty(&self) -> bool {
@@ -433,7 +469,7 @@ impl ProfileTable {
 
     /// The stored form: sorted little-endian (u64 key, f32 weight) records.
     fn to_bytes(&self) -> Vec<u8> {
-        self.table.records()
+        self.table().records()
     }
 
     /// Reads the stored form. Records out of key order are sorted; of records with the same key the last
@@ -469,7 +505,7 @@ impl ProfileTable {
             }
             out
         };
-        Ok(ProfileTable { table: std::sync::Arc::new(Table::new(&records)) })
+        Ok(ProfileTable::new(Table::new(&records)))
     }
 }
 
@@ -534,7 +570,7 @@ impl ProfileTable {
                 return None;
             }
         }
-        Some(ProfileTable { table: std::sync::Arc::new(builder.finish()) })
+        Some(ProfileTable::new(builder.finish()))
     }
 }
 
@@ -714,7 +750,7 @@ mod tests {
         }
         let t = ProfileTable::from_bytes(bytes).unwrap();
         assert_eq!(t.len(), 4);
-        let got: Vec<Option<f32>> = [0u64, 3, 9, u64::MAX, 5].iter().map(|&k| t.table.get(k)).collect();
+        let got: Vec<Option<f32>> = [0u64, 3, 9, u64::MAX, 5].iter().map(|&k| t.table().get(k)).collect();
         assert_eq!(got, vec![Some(5.0), Some(2.0), Some(3.0), Some(4.0), None]);
     }
 
@@ -732,10 +768,10 @@ mod tests {
         let t = ProfileTable::from_bytes(bytes.clone()).unwrap();
         assert_eq!(t.len(), keys.len());
         for (i, k) in keys.iter().enumerate() {
-            assert_eq!(t.table.get(*k), Some(i as f32), "key {k}");
-            assert_eq!(t.table.get(k + 1), None, "absent key {}", k + 1);
+            assert_eq!(t.table().get(*k), Some(i as f32), "key {k}");
+            assert_eq!(t.table().get(k + 1), None, "absent key {}", k + 1);
         }
-        assert_eq!(t.table.get(0), None);
+        assert_eq!(t.table().get(0), None);
         assert_eq!(t.to_bytes(), bytes);
     }
 
@@ -824,7 +860,7 @@ mod tests {
             _ => panic!("the default model has two heads"),
         }
         for (t, bytes) in embedded.iter().zip(DEFAULT_HEAD_TABLES) {
-            assert_eq!(t.table.layout_bytes(), *bytes);
+            assert_eq!(t.table().layout_bytes(), *bytes);
         }
     }
 
