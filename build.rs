@@ -7,10 +7,13 @@
 //! - the lexicons (`data/lexicon/*.tsv`): the English word table, and one table of each foreign word's
 //!   most frequent source language, in the crate's `WordMap` layout (`src/wordmap.rs`, the same file).
 //!
+//! - the English frequency of each word of the embedded fluency model (`models/fluency.bin`), by id:
+//!   looking its 43,568 words up in the English table at start-up cost a cache miss each.
+//!
 //! Writes to `OUT_DIR`: `default_model.json` (the model with empty profile tables: the binary attaches
 //! the laid-out ones), `profile_head{i}.bin` (each head's table), `profile_merged.bin` (the heads' tables
 //! merged, for 2 to 4 heads), `default_profiles.rs` (the `include_bytes!` of the tables), and
-//! `lexicon_en.bin`, `lexicon_foreign.bin`.
+//! `lexicon_en.bin`, `lexicon_foreign.bin`, `fluency_english_zipf.bin` (one f32 per word id).
 
 #[allow(dead_code)]
 #[path = "src/profile/layout.rs"]
@@ -34,6 +37,7 @@ fn main() {
     println!("cargo::rerun-if-changed=src/wordmap.rs");
     println!("cargo::rerun-if-changed=src/prefetch.rs");
     println!("cargo::rerun-if-changed=data/lexicon");
+    println!("cargo::rerun-if-changed=models/fluency.bin");
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let out = Path::new(&out);
     lexicons(out);
@@ -140,7 +144,10 @@ fn lexicon(name: &str) -> wordmap::WordMap<f32> {
 /// Portuguese, Italian) with that frequency: of the frequencies above 0 the highest, the last language
 /// of equal ones (what `lexicon::best_foreign` returns; its test compares them).
 fn lexicons(out: &Path) {
-    std::fs::write(out.join("lexicon_en.bin"), lexicon("en").layout_bytes(f32::to_le_bytes)).expect("OUT_DIR is writable");
+    let english = lexicon("en");
+    std::fs::write(out.join("lexicon_en.bin"), english.layout_bytes(f32::to_le_bytes)).expect("OUT_DIR is writable");
+    let zipf: Vec<u8> = fluency_words().iter().flat_map(|w| english.get(w).unwrap_or(0.0).to_le_bytes()).collect();
+    std::fs::write(out.join("fluency_english_zipf.bin"), zipf).expect("OUT_DIR is writable");
     let languages: Vec<wordmap::WordMap<f32>> = ["es", "fr", "de", "pt", "it"].into_iter().map(lexicon).collect();
     let words = languages.iter().map(|l| l.len()).sum();
     let bytes = languages.iter().flat_map(|l| l.iter()).map(|(w, _)| w.len()).sum();
@@ -157,4 +164,22 @@ fn lexicons(out: &Path) {
         [lang, z[0], z[1], z[2], z[3]]
     };
     std::fs::write(out.join("lexicon_foreign.bin"), best.layout_bytes(value)).expect("OUT_DIR is writable");
+}
+
+/// The words of `models/fluency.bin` in id order (its format: see `fluency::FluencyModel::read`:
+/// "MTLM", version 1, two u64 totals, the number of words (u32), then each word's length (u8), bytes
+/// and three u32 statistics).
+fn fluency_words() -> Vec<Vec<u8>> {
+    let bytes = std::fs::read("models/fluency.bin").expect("models/fluency.bin is readable");
+    let header = bytes.get(..28).expect("models/fluency.bin has a header");
+    assert!(&header[..4] == b"MTLM" && header[4..8] == 1u32.to_le_bytes(), "models/fluency.bin: a format build.rs does not know");
+    let n = u32::from_le_bytes(header[24..28].try_into().expect("4 bytes")) as usize;
+    let mut pos = 28;
+    let mut words = Vec::with_capacity(n);
+    for _ in 0..n {
+        let len = bytes[pos] as usize;
+        words.push(bytes[pos + 1..pos + 1 + len].to_vec());
+        pos += 1 + len + 12;
+    }
+    words
 }

@@ -215,16 +215,28 @@ impl FluencyModel {
     }
 
     /// Builds the lookup tables of a model.
-    fn assemble(words: Vec<(&str, u32)>, stats: Vec<WordStats>, bigrams: impl ExactSizeIterator<Item = (u64, u32)>, total_tokens: u64, total_bigram_types: u64) -> Self {
+    /// Builds the lookup tables of a model. `english_zipf` is each word's English frequency by id, when
+    /// it is known (build.rs works it out for the embedded model); else each word is looked up.
+    fn assemble(
+        words: Vec<(&str, u32)>,
+        stats: Vec<WordStats>,
+        bigrams: impl ExactSizeIterator<Item = (u64, u32)>,
+        total_tokens: u64,
+        total_bigram_types: u64,
+        english_zipf: Option<&[f32]>,
+    ) -> Self {
         // The bigrams first: the English lexicon the vocabulary needs may still be loading elsewhere.
         let bigrams = Bigrams::new(stats.len(), bigrams);
         let arena = words.iter().map(|(w, _)| w.len()).sum();
         let mut vocab = WordMap::with_capacity(words.len(), arena);
         let mut function = vec![false; stats.len()];
         // Each word's English frequency (0 when the lexicon does not have it).
-        let english = crate::lexicon::english();
+        let zipf = |w: &str, id: u32| match english_zipf {
+            Some(by_id) => by_id[id as usize],
+            None => crate::lexicon::english().zipf(w),
+        };
         for (w, id) in &words {
-            vocab.insert(w.as_bytes(), (*id, english.zipf(w)));
+            vocab.insert(w.as_bytes(), (*id, zipf(w, *id)));
             function[*id as usize] = is_function_word(w);
         }
         FluencyModel { vocab, stats, function, bigrams, total_tokens, total_bigram_types }
@@ -407,7 +419,7 @@ impl FluencyModel {
         let total_bigram_types = all_bigrams.len() as u64;
         let bigrams: Vec<(u64, u32)> = all_bigrams.into_iter().filter(|(_, c)| *c >= MIN_BIGRAM_COUNT).collect();
         let words: Vec<(&str, u32)> = vocab.iter().map(|(w, id)| (w.as_str(), *id)).collect();
-        Ok(FluencyModel::assemble(words, stats, bigrams.into_iter(), total_tokens, total_bigram_types))
+        Ok(FluencyModel::assemble(words, stats, bigrams.into_iter(), total_tokens, total_bigram_types, None))
     }
 
     /// Writes the model in its binary format (deterministic: sorted tables).
@@ -439,6 +451,12 @@ impl FluencyModel {
 
     /// Reads a model written by [`FluencyModel::write`].
     pub fn read(bytes: &[u8]) -> Result<Self, Error> {
+        FluencyModel::read_with(bytes, None)
+    }
+
+    /// [`FluencyModel::read`], with the English frequency of each word by id when it is known
+    /// (`english_zipf`, one per word of the file, as `lexicon::english().zipf` gives them).
+    fn read_with(bytes: &[u8], english_zipf: Option<&[f32]>) -> Result<Self, Error> {
         let mut r = Reader { bytes, pos: 0 };
         if r.take(4)? != MAGIC {
             return Err(Error::Model("fluency model: not an mtlint fluency model (bad magic)".into()));
@@ -469,7 +487,10 @@ impl FluencyModel {
         if bigrams.clone().any(|(k, _)| (k >> 32) as usize >= n_words || (k & 0xffff_ffff) as usize >= n_words) {
             return Err(Error::Model("fluency model: a bigram names an unknown word".into()));
         }
-        Ok(FluencyModel::assemble(words, stats, bigrams, total_tokens, total_bigram_types))
+        if english_zipf.is_some_and(|z| z.len() != n_words) {
+            return Err(Error::Model("fluency model: English frequencies for another vocabulary".into()));
+        }
+        Ok(FluencyModel::assemble(words, stats, bigrams, total_tokens, total_bigram_types, english_zipf))
     }
 
     pub fn vocabulary_size(&self) -> usize {
@@ -507,7 +528,12 @@ impl<'b> Reader<'b> {
 pub fn default_model() -> &'static FluencyModel {
     static MODEL: OnceLock<FluencyModel> = OnceLock::new();
     MODEL.get_or_init(|| {
-        FluencyModel::read(include_bytes!("../models/fluency.bin")).expect("the embedded fluency model is valid (checked by tests)")
+        // Each word's English frequency by id, which build.rs looked up (see `lexicon::english`).
+        let zipf: Vec<f32> = include_bytes!(concat!(env!("OUT_DIR"), "/fluency_english_zipf.bin"))
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        FluencyModel::read_with(include_bytes!("../models/fluency.bin"), Some(&zipf)).expect("the embedded fluency model is valid (checked by tests)")
     })
 }
 
@@ -667,6 +693,19 @@ mod tests {
             assert_eq!(m.function[id as usize], crate::detect::classes::of(word).has(Classes::FUNCTION_WORD), "{word}");
         }
         assert!(!m.function[NUM as usize] && !m.function[UNK as usize]);
+    }
+
+    #[test]
+    fn the_english_frequencies_build_rs_looked_up_are_the_lexicons() {
+        let m = default_model();
+        let english = crate::lexicon::english();
+        for (word, (_, zipf)) in m.vocabulary() {
+            let word = std::str::from_utf8(word).unwrap();
+            assert_eq!(zipf.to_bits(), english.zipf(word).to_bits(), "{word}");
+        }
+        let read = FluencyModel::read(include_bytes!("../models/fluency.bin")).unwrap();
+        assert!(read.vocabulary().all(|(word, info)| m.word_info(std::str::from_utf8(word).unwrap()) == Some(info)));
+        assert!(FluencyModel::read_with(include_bytes!("../models/fluency.bin"), Some(&[0.0; 3])).is_err());
     }
 
     #[test]
