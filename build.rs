@@ -8,16 +8,21 @@
 //!   most frequent source language, in the crate's `WordMap` layout (`src/wordmap.rs`, the same file).
 //!
 //! - the English frequency of each word of the embedded fluency model (`models/fluency.bin`), by id:
-//!   looking its 43,568 words up in the English table at start-up cost a cache miss each.
+//!   looking its 43,568 words up in the English table at start-up cost a cache miss each; and its
+//!   bigram table (`src/fluency/bigrams.rs`, the same file the crate uses): filling it at start-up
+//!   wrote its 4 MB one random bucket at a time.
 //!
 //! Writes to `OUT_DIR`: `default_model.json` (the model with empty profile tables: the binary attaches
 //! the laid-out ones), `profile_head{i}.bin` (each head's table), `profile_merged.bin` (the heads' tables
 //! merged, for 2 to 4 heads), `default_profiles.rs` (the `include_bytes!` of the tables), and
-//! `lexicon_en.bin`, `lexicon_foreign.bin`, `fluency_english_zipf.bin` (one f32 per word id).
+//! `lexicon_en.bin`, `lexicon_foreign.bin`, `fluency_english_zipf.bin` (one f32 per word id), `fluency_bigrams.bin`.
 
 #[allow(dead_code)]
 #[path = "src/profile/layout.rs"]
 mod layout;
+#[allow(dead_code)]
+#[path = "src/fluency/bigrams.rs"]
+mod bigrams;
 #[allow(dead_code)]
 #[path = "src/prefetch.rs"]
 mod prefetch;
@@ -146,8 +151,18 @@ fn lexicon(name: &str) -> wordmap::WordMap<f32> {
 fn lexicons(out: &Path) {
     let english = lexicon("en");
     std::fs::write(out.join("lexicon_en.bin"), english.layout_bytes(f32::to_le_bytes)).expect("OUT_DIR is writable");
-    let zipf: Vec<u8> = fluency_words().iter().flat_map(|w| english.get(w).unwrap_or(0.0).to_le_bytes()).collect();
+    let (words, bigram_records) = fluency_model();
+    let zipf: Vec<u8> = words.iter().flat_map(|w| english.get(w).unwrap_or(0.0).to_le_bytes()).collect();
     std::fs::write(out.join("fluency_english_zipf.bin"), zipf).expect("OUT_DIR is writable");
+    // The packed table needs every id below 0xffff; else the binary builds its other table.
+    let laid_out = if words.len() < 0xffff {
+        let entries = bigram_records.chunks_exact(12).map(|e| (u64::from_le_bytes(e[..8].try_into().expect("8 bytes")), u32::from_le_bytes(e[8..].try_into().expect("4 bytes"))));
+        let (buckets, shift) = bigrams::lay_out(entries);
+        bigrams::layout_bytes(&buckets, shift)
+    } else {
+        Vec::new()
+    };
+    std::fs::write(out.join("fluency_bigrams.bin"), laid_out).expect("OUT_DIR is writable");
     let languages: Vec<wordmap::WordMap<f32>> = ["es", "fr", "de", "pt", "it"].into_iter().map(lexicon).collect();
     let words = languages.iter().map(|l| l.len()).sum();
     let bytes = languages.iter().flat_map(|l| l.iter()).map(|(w, _)| w.len()).sum();
@@ -166,10 +181,11 @@ fn lexicons(out: &Path) {
     std::fs::write(out.join("lexicon_foreign.bin"), best.layout_bytes(value)).expect("OUT_DIR is writable");
 }
 
-/// The words of `models/fluency.bin` in id order (its format: see `fluency::FluencyModel::read`:
-/// "MTLM", version 1, two u64 totals, the number of words (u32), then each word's length (u8), bytes
-/// and three u32 statistics).
-fn fluency_words() -> Vec<Vec<u8>> {
+/// The words of `models/fluency.bin` in id order and its bigram records (12 bytes each: u64 key, u32
+/// count). Its format (see `fluency::FluencyModel::read`): "MTLM", version 1, two u64 totals, the
+/// number of words (u32), each word's length (u8), bytes and three u32 statistics, the number of
+/// bigrams (u32), the records.
+fn fluency_model() -> (Vec<Vec<u8>>, Vec<u8>) {
     let bytes = std::fs::read("models/fluency.bin").expect("models/fluency.bin is readable");
     let header = bytes.get(..28).expect("models/fluency.bin has a header");
     assert!(&header[..4] == b"MTLM" && header[4..8] == 1u32.to_le_bytes(), "models/fluency.bin: a format build.rs does not know");
@@ -181,5 +197,7 @@ fn fluency_words() -> Vec<Vec<u8>> {
         words.push(bytes[pos + 1..pos + 1 + len].to_vec());
         pos += 1 + len + 12;
     }
-    words
+    let n_bigrams = u32::from_le_bytes(bytes[pos..pos + 4].try_into().expect("4 bytes")) as usize;
+    let records = bytes[pos + 4..pos + 4 + 12 * n_bigrams].to_vec();
+    (words, records)
 }

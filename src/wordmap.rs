@@ -117,7 +117,9 @@ impl<V: Copy + Default> WordMap<V> {
 
     /// The slot holding `word` (whose [`head`] is `head` and hash `h`), or the empty slot where it
     /// would go. Only the bytes after the eighth are compared in the arena.
-    #[inline]
+    // Always inlined: a word's lookup in the tokeniser's table is per token, and whether the compiler
+    // inlined it changed with unrelated code elsewhere in the crate (about 300 instructions per line).
+    #[inline(always)]
     fn find(&self, word: &[u8], head: u64, h: u64) -> usize {
         let mask = self.slots.len() - 1;
         let t = tag(h);
