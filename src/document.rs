@@ -216,7 +216,7 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
             (t.lm, t.zipf) = crate::fluency::default_model().word_info(folded).unwrap_or_else(|| (UNK, english().zipf(folded)));
             continue;
         }
-        (t.lm, t.zipf, t.classes) = table.get_keyed(low.as_bytes(), key).unwrap_or_else(|| (UNK, english().zipf(low), Classes::NONE));
+        (t.lm, t.zipf, t.classes) = table.get_keyed(low.as_bytes(), key).unwrap_or_else(|| (UNK, english().zipf_keyed(low, key), Classes::NONE));
         if t.lm != UNK {
             prefetch_word_data(t.lm);
         }
@@ -241,10 +241,11 @@ fn word_table() -> &'static WordMap<(u32, f32, Classes)> {
     TABLE.get_or_init(|| {
         let fluency = crate::fluency::default_model();
         let (words, bytes) = fluency.vocabulary().fold((0, 0), |(n, b), (w, _)| (n + 1, b + w.len()));
-        let mut table = WordMap::with_capacity(words + 4096, bytes + 40_000);
-        for (w, (id, zipf)) in fluency.vocabulary() {
-            table.insert(w, (id, zipf, Classes::NONE));
-        }
+        let (listed, listed_bytes) = classes::listed().fold((0, 0), |(n, b), (w, _)| (n + 1, b + w.len()));
+        // The vocabulary's words placed by their hashes (no lookups), with room for the listed words:
+        // growing the table on the way would place every word a second time.
+        let vocabulary = fluency.vocabulary_table();
+        let mut table = vocabulary.map_values(words + listed, bytes + listed_bytes, |(id, zipf)| (id, zipf, Classes::NONE));
         for (w, c) in classes::listed() {
             if let Some(entry) = table.get_mut(w) {
                 entry.2 = c;

@@ -18,6 +18,9 @@ use rustc_hash::FxHashMap;
 use std::io::{BufRead, Write};
 use std::sync::OnceLock;
 
+mod bigrams;
+use bigrams::{BigramBucket, BIGRAM_SLOTS, EMPTY_KEY};
+
 const MAGIC: &[u8; 4] = b"MTLM";
 const FORMAT_VERSION: u32 = 1;
 /// Kneser-Ney absolute discount.
@@ -73,48 +76,14 @@ enum Bigrams {
     Wide(FxHashMap<u64, u32>),
 }
 
-const BIGRAM_SLOTS: usize = 8;
-/// No packed key has all 32 bits set: ids stay below 0xffff.
-const EMPTY_KEY: u32 = u32::MAX;
-
-#[derive(Clone, Copy)]
-#[repr(C, align(64))]
-struct BigramBucket {
-    keys: [u32; BIGRAM_SLOTS],
-    counts: [u32; BIGRAM_SLOTS],
-}
-
 impl Bigrams {
     /// A table of `entries` (key, count); of equal keys the last counts.
     fn new(vocabulary: usize, entries: impl ExactSizeIterator<Item = (u64, u32)>) -> Bigrams {
         if vocabulary >= 0xffff {
             return Bigrams::Wide(entries.collect());
         }
-        // At most half full: a power of two at or above entries / 4 buckets of eight.
-        let bits = entries.len().div_ceil(4).max(2).next_power_of_two().trailing_zeros();
-        let mut buckets = vec![BigramBucket { keys: [EMPTY_KEY; BIGRAM_SLOTS], counts: [0; BIGRAM_SLOTS] }; 1 << bits];
-        let shift = 32 - bits;
-        let mask = buckets.len() - 1;
-        for (k, c) in entries {
-            let packed = ((k >> 32) as u32) << 16 | (k & 0xffff_ffff) as u32;
-            let mut b = Self::home(packed, shift);
-            'place: loop {
-                let bucket = &mut buckets[b];
-                for slot in 0..BIGRAM_SLOTS {
-                    if bucket.keys[slot] == packed || bucket.keys[slot] == EMPTY_KEY {
-                        bucket.keys[slot] = packed;
-                        bucket.counts[slot] = c;
-                        break 'place;
-                    }
-                }
-                b = (b + 1) & mask;
-            }
-        }
+        let (buckets, shift) = bigrams::lay_out(entries);
         Bigrams::Packed { buckets, shift }
-    }
-
-    fn home(packed: u32, shift: u32) -> usize {
-        (packed.wrapping_mul(0x9e37_79b1) >> shift) as usize
     }
 
     fn get(&self, a: u32, b: u32) -> u32 {
@@ -122,7 +91,7 @@ impl Bigrams {
             Bigrams::Packed { buckets, shift } => {
                 let packed = a << 16 | b;
                 let mask = buckets.len() - 1;
-                let mut i = Self::home(packed, *shift);
+                let mut i = bigrams::home(packed, *shift);
                 loop {
                     let bucket = &buckets[i];
                     for slot in 0..BIGRAM_SLOTS {
@@ -143,7 +112,7 @@ impl Bigrams {
     /// Starts loading the home bucket of (a, b) (see [`crate::prefetch`]).
     fn prefetch(&self, a: u32, b: u32) {
         if let Bigrams::Packed { buckets, shift } = self {
-            if let Some(bucket) = buckets.get(Self::home(a << 16 | b, *shift)) {
+            if let Some(bucket) = buckets.get(bigrams::home(a << 16 | b, *shift)) {
                 crate::prefetch::prefetch(bucket);
             }
         }
@@ -209,23 +178,26 @@ impl FluencyModel {
         self.vocab.iter()
     }
 
+    /// The vocabulary's table: each word's id and English Zipf frequency.
+    pub(crate) fn vocabulary_table(&self) -> &WordMap<(u32, f32)> {
+        &self.vocab
+    }
+
     /// Builds the lookup tables of a model.
-    fn assemble(words: Vec<(&str, u32)>, stats: Vec<WordStats>, bigrams: impl ExactSizeIterator<Item = (u64, u32)>, total_tokens: u64, total_bigram_types: u64) -> Self {
-        // The bigrams first: the English lexicon the vocabulary needs may still be loading elsewhere.
-        let bigrams = Bigrams::new(stats.len(), bigrams);
+    /// Builds the lookup tables of a model. `english_zipf` is each word's English frequency by id, when
+    /// it is known (build.rs works it out for the embedded model); else each word is looked up.
+    fn assemble(words: Vec<(&str, u32)>, stats: Vec<WordStats>, bigrams: Bigrams, total_tokens: u64, total_bigram_types: u64, english_zipf: Option<&[f32]>) -> Self {
         let arena = words.iter().map(|(w, _)| w.len()).sum();
         let mut vocab = WordMap::with_capacity(words.len(), arena);
         let mut function = vec![false; stats.len()];
+        // Each word's English frequency (0 when the lexicon does not have it).
+        let zipf = |w: &str, id: u32| match english_zipf {
+            Some(by_id) => by_id[id as usize],
+            None => crate::lexicon::english().zipf(w),
+        };
         for (w, id) in &words {
-            vocab.insert(w.as_bytes(), (*id, 0.0));
+            vocab.insert(w.as_bytes(), (*id, zipf(w, *id)));
             function[*id as usize] = is_function_word(w);
-        }
-        // Each word's English frequency (0 when the lexicon does not have it): the lexicon is walked in
-        // its memory order and looked up in this much smaller table, which stays in cache.
-        for (w, z) in crate::lexicon::english().iter() {
-            if let Some((_, zipf)) = vocab.get_mut(w.as_bytes()) {
-                *zipf = z;
-            }
         }
         FluencyModel { vocab, stats, function, bigrams, total_tokens, total_bigram_types }
     }
@@ -407,7 +379,9 @@ impl FluencyModel {
         let total_bigram_types = all_bigrams.len() as u64;
         let bigrams: Vec<(u64, u32)> = all_bigrams.into_iter().filter(|(_, c)| *c >= MIN_BIGRAM_COUNT).collect();
         let words: Vec<(&str, u32)> = vocab.iter().map(|(w, id)| (w.as_str(), *id)).collect();
-        Ok(FluencyModel::assemble(words, stats, bigrams.into_iter(), total_tokens, total_bigram_types))
+        // The bigrams first: the English lexicon the vocabulary needs may still be loading elsewhere.
+        let bigrams = Bigrams::new(stats.len(), bigrams.into_iter());
+        Ok(FluencyModel::assemble(words, stats, bigrams, total_tokens, total_bigram_types, None))
     }
 
     /// Writes the model in its binary format (deterministic: sorted tables).
@@ -439,6 +413,14 @@ impl FluencyModel {
 
     /// Reads a model written by [`FluencyModel::write`].
     pub fn read(bytes: &[u8]) -> Result<Self, Error> {
+        FluencyModel::read_with(bytes, None, None)
+    }
+
+    /// [`FluencyModel::read`], with the English frequency of each word by id when it is known
+    /// (`english_zipf`, one per word of the file, as `lexicon::english().zipf` gives them) and the
+    /// bigram table laid out when it is (`bigrams::layout_bytes` of the file's bigrams: build.rs lays
+    /// out the embedded model's).
+    fn read_with(bytes: &[u8], english_zipf: Option<&[f32]>, laid_out_bigrams: Option<&[u8]>) -> Result<Self, Error> {
         let mut r = Reader { bytes, pos: 0 };
         if r.take(4)? != MAGIC {
             return Err(Error::Model("fluency model: not an mtlint fluency model (bad magic)".into()));
@@ -469,7 +451,14 @@ impl FluencyModel {
         if bigrams.clone().any(|(k, _)| (k >> 32) as usize >= n_words || (k & 0xffff_ffff) as usize >= n_words) {
             return Err(Error::Model("fluency model: a bigram names an unknown word".into()));
         }
-        Ok(FluencyModel::assemble(words, stats, bigrams, total_tokens, total_bigram_types))
+        if english_zipf.is_some_and(|z| z.len() != n_words) {
+            return Err(Error::Model("fluency model: English frequencies for another vocabulary".into()));
+        }
+        let bigrams = match laid_out_bigrams.filter(|_| n_words < 0xffff).and_then(bigrams::from_layout_bytes) {
+            Some((buckets, shift)) => Bigrams::Packed { buckets, shift },
+            None => Bigrams::new(n_words, bigrams),
+        };
+        Ok(FluencyModel::assemble(words, stats, bigrams, total_tokens, total_bigram_types, english_zipf))
     }
 
     pub fn vocabulary_size(&self) -> usize {
@@ -507,7 +496,13 @@ impl<'b> Reader<'b> {
 pub fn default_model() -> &'static FluencyModel {
     static MODEL: OnceLock<FluencyModel> = OnceLock::new();
     MODEL.get_or_init(|| {
-        FluencyModel::read(include_bytes!("../models/fluency.bin")).expect("the embedded fluency model is valid (checked by tests)")
+        // Each word's English frequency by id, which build.rs looked up (see `lexicon::english`).
+        let zipf: Vec<f32> = include_bytes!(concat!(env!("OUT_DIR"), "/fluency_english_zipf.bin"))
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        let bigrams = include_bytes!(concat!(env!("OUT_DIR"), "/fluency_bigrams.bin"));
+        FluencyModel::read_with(include_bytes!("../models/fluency.bin"), Some(&zipf), Some(bigrams)).expect("the embedded fluency model is valid (checked by tests)")
     })
 }
 
@@ -667,6 +662,33 @@ mod tests {
             assert_eq!(m.function[id as usize], crate::detect::classes::of(word).has(Classes::FUNCTION_WORD), "{word}");
         }
         assert!(!m.function[NUM as usize] && !m.function[UNK as usize]);
+    }
+
+    #[test]
+    fn the_english_frequencies_build_rs_looked_up_are_the_lexicons() {
+        let m = default_model();
+        let english = crate::lexicon::english();
+        for (word, (_, zipf)) in m.vocabulary() {
+            let word = std::str::from_utf8(word).unwrap();
+            assert_eq!(zipf.to_bits(), english.zipf(word).to_bits(), "{word}");
+        }
+        let read = FluencyModel::read(include_bytes!("../models/fluency.bin")).unwrap();
+        assert!(read.vocabulary().all(|(word, info)| m.word_info(std::str::from_utf8(word).unwrap()) == Some(info)));
+        assert!(FluencyModel::read_with(include_bytes!("../models/fluency.bin"), Some(&[0.0; 3]), None).is_err());
+    }
+
+    #[test]
+    fn the_bigram_table_build_rs_laid_out_is_the_files() {
+        let read = FluencyModel::read(include_bytes!("../models/fluency.bin")).unwrap();
+        assert_eq!(default_model().bigrams.sorted(), read.bigrams.sorted());
+        match (&default_model().bigrams, &read.bigrams) {
+            (Bigrams::Packed { buckets, shift }, Bigrams::Packed { buckets: b, shift: s }) => {
+                assert_eq!(bigrams::layout_bytes(buckets, *shift), bigrams::layout_bytes(b, *s));
+                assert_eq!(bigrams::layout_bytes(buckets, *shift).as_slice(), include_bytes!(concat!(env!("OUT_DIR"), "/fluency_bigrams.bin")));
+            }
+            _ => panic!("the embedded model's ids fit in 16 bits"),
+        }
+        assert!(bigrams::from_layout_bytes(&[1, 0, 0, 0, 9]).is_none());
     }
 
     #[test]

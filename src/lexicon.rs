@@ -4,14 +4,20 @@
 //! wrong about half the time); word frequencies can. `data/lexicon/*.tsv` are derived from wordfreq (see
 //! `data/lexicon/README.md`, CC-BY-SA 4.0): English with Zipf frequencies, and for Spanish, French, German,
 //! Portuguese and Italian only the words that are rare in English, so loanwords ("fiesta", "regime") are
-//! not in them. They are parsed once, on first use.
+//! not in them.
+//!
+//! Start-up reads no text: build.rs parses the English lexicon into a word table ([`WordMap`]) and the
+//! foreign ones into one table of each word's most frequent source language, and the binary copies
+//! those tables in on first use (the English one on a background thread at start-up; the foreign one
+//! when a rare word first needs it). [`foreign`] still parses a language's list, once, on first use.
 
+use crate::wordmap::{WordKey, WordMap};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 /// A word -> Zipf frequency table (log10 of frequency per billion words; 3 is "1 in a million").
 pub struct Lexicon {
-    zipf: FxHashMap<&'static str, f32>,
+    zipf: WordMap<f32>,
 }
 
 /// The `word<TAB>frequency` lines of a lexicon whose frequency parses, in file order: what
@@ -51,27 +57,35 @@ fn entries(tsv: &str) -> impl Iterator<Item = (&str, f32)> {
 }
 
 impl Lexicon {
-    fn parse(tsv: &'static str) -> Self {
-        let mut zipf = FxHashMap::default();
-        zipf.reserve(tsv.len() / 12);
+    /// The lexicon of a `word<TAB>frequency` list (the last line of a word counts). build.rs lays out
+    /// the embedded English list the same way (with the definition of [`entries`] its test checks).
+    fn parse(tsv: &str) -> Self {
+        let mut zipf = WordMap::with_capacity(tsv.len() / 12, tsv.len());
         for (word, f) in entries(tsv) {
-            zipf.insert(word, f);
+            zipf.insert(word.as_bytes(), f);
         }
         Lexicon { zipf }
     }
 
     /// The Zipf frequency of a lowercase word, 0 when unknown.
     pub fn zipf(&self, lower_word: &str) -> f32 {
-        self.zipf.get(lower_word).copied().unwrap_or(0.0)
+        self.zipf.get(lower_word.as_bytes()).unwrap_or(0.0)
+    }
+
+    /// [`Lexicon::zipf`] with the word's key already computed (`key` is `WordKey::of(lower_word)`, as
+    /// for the tokeniser's word table).
+    pub(crate) fn zipf_keyed(&self, lower_word: &str, key: &WordKey) -> f32 {
+        self.zipf.get_keyed(lower_word.as_bytes(), key).unwrap_or(0.0)
     }
 
     /// The words and their frequencies, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, f32)> + '_ {
-        self.zipf.iter().map(|(w, z)| (*w, *z))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, f32)> + '_ {
+        // The words come from text (`&str` lists).
+        self.zipf.iter().filter_map(|(w, z)| std::str::from_utf8(w).ok().map(|w| (w, z)))
     }
 
     pub fn contains(&self, lower_word: &str) -> bool {
-        self.zipf.contains_key(lower_word)
+        self.zipf.get(lower_word.as_bytes()).is_some()
     }
 
     pub fn len(&self) -> usize {
@@ -123,10 +137,13 @@ impl SourceLanguage {
     }
 }
 
-/// The English lexicon.
+/// The English lexicon (`data/lexicon/en.tsv`, laid out by build.rs).
 pub fn english() -> &'static Lexicon {
     static EN: OnceLock<Lexicon> = OnceLock::new();
-    EN.get_or_init(|| Lexicon::parse(include_str!("../data/lexicon/en.tsv")))
+    EN.get_or_init(|| {
+        let layout = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_en.bin"));
+        Lexicon { zipf: WordMap::from_layout_bytes(layout, f32::from_le_bytes).expect("build.rs lays out the English lexicon") }
+    })
 }
 
 /// The lexicon of one source language (only words rare in English).
@@ -136,13 +153,18 @@ pub fn foreign(lang: SourceLanguage) -> &'static Lexicon {
     &tables[lang as usize]
 }
 
-/// The source language in which `lower_word` is most frequent, with its Zipf frequency.
+/// The source language in which `lower_word` is most frequent, with its Zipf frequency: of the
+/// languages whose lexicon has the word with a frequency above 0, the one with the highest, the last
+/// of [`SourceLanguage::ALL`] of equal ones. build.rs works this out for every word of the lexicons.
 pub fn best_foreign(lower_word: &str) -> Option<(SourceLanguage, f32)> {
-    SourceLanguage::ALL
-        .iter()
-        .map(|&l| (l, foreign(l).zipf(lower_word)))
-        .filter(|(_, z)| *z > 0.0)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
+    static BEST: OnceLock<WordMap<(u8, f32)>> = OnceLock::new();
+    let best = BEST.get_or_init(|| {
+        let layout = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon_foreign.bin"));
+        let value = |b: [u8; 5]| (b[0], f32::from_le_bytes([b[1], b[2], b[3], b[4]]));
+        WordMap::from_layout_bytes(layout, value).expect("build.rs lays out the foreign lexicons")
+    });
+    let (lang, zipf) = best.get(lower_word.as_bytes())?;
+    Some((*SourceLanguage::ALL.get(lang as usize)?, zipf))
 }
 
 #[cfg(test)]
@@ -166,14 +188,32 @@ mod tests {
             .collect();
         assert_eq!(entries(tsv).collect::<Vec<_>>(), expected);
         assert_eq!(expected.len(), 4);
-        for lang in SourceLanguage::ALL {
-            let reference: Vec<(&str, f32)> = lang
-                .tsv()
+        for (name, tsv) in SourceLanguage::ALL.map(|l| (l.name(), l.tsv())).into_iter().chain([("English", include_str!("../data/lexicon/en.tsv"))]) {
+            let reference: Vec<(&str, f32)> = tsv
                 .lines()
                 .filter_map(|l| l.split_once('\t'))
                 .filter_map(|(w, f)| f.trim().parse::<f32>().ok().map(|f| (w, f)))
                 .collect();
-            assert!(entries(lang.tsv()).eq(reference.into_iter()), "{}", lang.name());
+            assert!(entries(tsv).eq(reference.into_iter()), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_tables_laid_out_by_build_rs_are_those_of_the_lists() {
+        let parsed = Lexicon::parse(include_str!("../data/lexicon/en.tsv"));
+        assert_eq!(english().len(), parsed.len());
+        for (word, zipf) in parsed.iter() {
+            assert_eq!(english().zipf(word).to_bits(), zipf.to_bits(), "{word}");
+        }
+        let mut words: Vec<&str> = SourceLanguage::ALL.iter().flat_map(|&l| foreign(l).iter().map(|(w, _)| w)).collect();
+        words.extend(["the", "fiesta", "", "zzzz"]);
+        for word in words {
+            let expected = SourceLanguage::ALL
+                .iter()
+                .map(|&l| (l, foreign(l).zipf(word)))
+                .filter(|(_, z)| *z > 0.0)
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            assert_eq!(best_foreign(word).map(|(l, z)| (l, z.to_bits())), expected.map(|(l, z)| (l, z.to_bits())), "{word}");
         }
     }
 

@@ -98,6 +98,20 @@ impl Model {
         Ok(model)
     }
 
+    /// The embedded default model: `models/default.json` without its profile tables (build.rs empties
+    /// them), with the tables build.rs laid out.
+    fn embedded() -> Result<Self, Error> {
+        let mut model = Model::from_json(include_str!(concat!(env!("OUT_DIR"), "/default_model.json")))?;
+        let tables = crate::profile::default_tables();
+        if tables.len() != model.heads.len() {
+            return Err(Error::Model(format!("{} heads, {} laid-out profile tables", model.heads.len(), tables.len())));
+        }
+        for (head, table) in model.heads.iter_mut().zip(tables) {
+            head.profile = table.clone();
+        }
+        Ok(model)
+    }
+
     /// Checks that this build can use the model.
     pub fn validate(&self) -> Result<(), Error> {
         if self.format != MODEL_FORMAT {
@@ -256,18 +270,21 @@ impl Model {
     }
 }
 
-/// Builds the embedded fluency model and lexicons on two background threads, once per process; whoever
-/// needs them first waits for that build instead of starting another (`OnceLock`). The fluency model
-/// reads the English lexicon at its end, so the two are built side by side.
+/// Builds the embedded fluency model, English lexicon and table of listed words on two background
+/// threads, once per process; whoever needs them first waits for that build instead of starting another
+/// (`OnceLock`). The fluency model reads the English lexicon at its end, so the two are built side by
+/// side, and the listed words (which the tokeniser's word table needs with the fluency model) after the
+/// lexicon, while the fluency model is still loading. The foreign-language lexicons are not: only a rare
+/// lowercase word needs them (see `detect::foreign_word`), and most runs of a few lines have none.
 fn preload_tables_in_background() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
         std::thread::spawn(|| {
             crate::lexicon::english();
+            crate::detect::classes::preload();
         });
         std::thread::spawn(|| {
             crate::fluency::default_model();
-            crate::lexicon::foreign(crate::lexicon::SourceLanguage::Spanish);
         });
     });
 }
@@ -275,7 +292,7 @@ fn preload_tables_in_background() {
 /// The default model shipped in `models/default.json`.
 pub fn default_model() -> &'static Model {
     static MODEL: OnceLock<Model> = OnceLock::new();
-    MODEL.get_or_init(|| Model::from_json(include_str!("../models/default.json")).expect("the embedded default model is valid (checked by tests)"))
+    MODEL.get_or_init(|| Model::embedded().expect("the embedded default model is valid (checked by tests)"))
 }
 
 
@@ -288,6 +305,13 @@ mod tests {
         let m = default_model();
         assert_eq!(m.feature_names, feature_names());
         assert!(m.threshold > 0.0 && m.threshold < 1.0);
+    }
+
+    #[test]
+    fn embedded_model_is_the_model_file() {
+        let file = Model::from_json(include_str!("../models/default.json")).unwrap();
+        assert_eq!(*default_model(), file);
+        assert_eq!(default_model().to_json(), file.to_json());
     }
 
     #[test]

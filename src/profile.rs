@@ -19,6 +19,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+mod layout;
+use layout::{home_bucket, record_key, record_weight, Builder, MergedBucket, Table, RECORD};
+
 /// Frequent words (Zipf frequency at least this) keep their identity; rarer ones become shapes.
 pub const COMMON_WORD_ZIPF: f32 = 3.0;
 /// n-gram orders used.
@@ -161,144 +164,45 @@ impl NgramKeys {
 /// hashes, so they spread evenly), or, when that one is full, to the next bucket with room. Loading is one
 /// sequential pass over the decoded bytes (no hashing, no random writes), and a lookup usually reads one
 /// cache line: it scans from the key's bucket until it meets a larger key or a bucket with room. The
-/// table is shared (`Arc`): cloning a model does not copy it.
-#[derive(Clone, Default, PartialEq)]
+/// table is shared (`Arc`): cloning a model does not copy it. The default model's tables were laid out
+/// by build.rs, and are copied in when first needed ([`default_tables`]).
+#[derive(Clone)]
 pub struct ProfileTable {
-    table: std::sync::Arc<Table>,
+    table: std::sync::Arc<Shared>,
 }
 
-#[derive(Default, PartialEq)]
-struct Table {
-    buckets: Vec<Bucket>,
-    /// A key's home bucket is `key >> shift`.
-    shift: u32,
-    len: usize,
+/// A table, or the bytes build.rs laid it out in, copied in when it is first needed: the default
+/// model's tables (a scan reads the heads' merged table, not theirs).
+struct Shared {
+    table: std::sync::OnceLock<Table>,
+    laid_out: &'static [u8],
 }
 
-/// Entries per bucket.
-const SLOTS: usize = 5;
-/// Bytes per stored entry: u64 key, f32 weight (little-endian, as in the model file).
-const RECORD: usize = 12;
-
-/// Up to [`SLOTS`] entries, sorted by key, in one cache line.
-#[derive(Clone, Copy, PartialEq)]
-#[repr(C, align(64))]
-struct Bucket {
-    entries: [u8; SLOTS * RECORD],
-    used: u32,
-}
-
-impl Bucket {
-    const EMPTY: Bucket = Bucket { entries: [0; SLOTS * RECORD], used: 0 };
-
-    fn key(&self, slot: usize) -> u64 {
-        record_key(&self.entries, slot)
+impl ProfileTable {
+    fn new(table: Table) -> ProfileTable {
+        ProfileTable { table: std::sync::Arc::new(Shared { table: std::sync::OnceLock::from(table), laid_out: &[] }) }
     }
 
-    fn weight(&self, slot: usize) -> f32 {
-        record_weight(&self.entries, slot)
+    /// The table of `laid_out` ([`Table::layout_bytes`] of build.rs), copied in on first use.
+    fn laid_out(laid_out: &'static [u8]) -> ProfileTable {
+        ProfileTable { table: std::sync::Arc::new(Shared { table: std::sync::OnceLock::new(), laid_out }) }
+    }
+
+    fn table(&self) -> &Table {
+        let shared = &*self.table;
+        shared.table.get_or_init(|| Table::from_layout_bytes(shared.laid_out).expect("build.rs lays out the default model's tables"))
     }
 }
 
-/// The key of record `i` of stored records ([`RECORD`] bytes each).
-#[inline]
-fn record_key(records: &[u8], i: usize) -> u64 {
-    u64::from_le_bytes(records[i * RECORD..i * RECORD + 8].try_into().expect("8 bytes"))
-}
-
-/// The weight of record `i` of stored records.
-#[inline]
-fn record_weight(records: &[u8], i: usize) -> f32 {
-    f32::from_le_bytes(records[i * RECORD + 8..i * RECORD + 12].try_into().expect("4 bytes"))
-}
-
-impl Table {
-    /// Lays out `records` (sorted, unique keys, finite weights; [`RECORD`] bytes each).
-    fn new(records: &[u8]) -> Table {
-        let mut builder = Builder::new(records.len() / RECORD);
-        for r in records.chunks_exact(RECORD) {
-            builder.push(r.try_into().expect("a whole record"));
-        }
-        builder.finish()
-    }
-
-    fn get(&self, key: u64) -> Option<f32> {
-        let mut b = (key >> self.shift) as usize;
-        while let Some(bucket) = self.buckets.get(b) {
-            for slot in 0..bucket.used as usize {
-                let k = bucket.key(slot);
-                if k >= key {
-                    return (k == key).then(|| bucket.weight(slot));
-                }
-            }
-            if (bucket.used as usize) < SLOTS {
-                return None;
-            }
-            b += 1;
-        }
-        None
-    }
-
-    /// Reads `key`'s home bucket, so that the lookups of a sentence, done next, find their cache lines
-    /// loaded (these reads are independent of each other, so the processor overlaps them).
-    fn touch(&self, key: u64) -> u32 {
-        self.buckets.get((key >> self.shift) as usize).map_or(0, |b| b.used)
-    }
-
-    /// The entries in key order, as the model file stores them.
-    fn records(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.len * RECORD);
-        for b in &self.buckets {
-            out.extend_from_slice(&b.entries[..b.used as usize * RECORD]);
-        }
-        out
+impl Default for ProfileTable {
+    fn default() -> Self {
+        ProfileTable::new(Table::default())
     }
 }
 
-/// Fills a [`Table`] with records given in key order.
-struct Builder {
-    table: Table,
-    /// The bucket the last record went to.
-    bucket: usize,
-    last_key: Option<u64>,
-}
-
-impl Builder {
-    /// A builder for `len` records.
-    fn new(len: usize) -> Builder {
-        // About four entries per bucket of five: a power of two at or above len / 4.
-        let bits = (len.div_ceil(4).max(2).next_power_of_two().trailing_zeros()).min(40);
-        let table = Table { buckets: vec![Bucket::EMPTY; 1 << bits], shift: 64 - bits, len: 0 };
-        Builder { table, bucket: 0, last_key: None }
-    }
-
-    /// Adds the next record; false (and nothing added) when its key is not above the last one.
-    #[inline]
-    fn push(&mut self, record: &[u8; RECORD]) -> bool {
-        let key = record_key(record, 0);
-        if self.last_key.is_some_and(|last| last >= key) {
-            return false;
-        }
-        self.last_key = Some(key);
-        let buckets = &mut self.table.buckets;
-        let mut b = self.bucket.max((key >> self.table.shift) as usize);
-        while buckets.get(b).is_some_and(|bucket| bucket.used as usize == SLOTS) {
-            b += 1;
-        }
-        if b == buckets.len() {
-            buckets.push(Bucket::EMPTY); // overflow past the last home bucket
-        }
-        let bucket = &mut buckets[b];
-        let slot = bucket.used as usize;
-        bucket.entries[slot * RECORD..(slot + 1) * RECORD].copy_from_slice(record);
-        bucket.used += 1;
-        self.bucket = b;
-        self.table.len += 1;
-        true
-    }
-
-    fn finish(self) -> Table {
-        self.table
+impl PartialEq for ProfileTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.table() == other.table()
     }
 }
 
@@ -322,99 +226,13 @@ pub struct Merged<const H: usize> {
     /// Home buckets (`buckets` may have a few more, for entries that overflow past the last one).
     homes: u64,
     /// The tables merged, to check that a model still has them.
-    sources: Vec<std::sync::Arc<Table>>,
-}
-
-/// Entries per bucket of a [`Merged`] table.
-const MERGED_SLOTS: usize = 4;
-
-#[derive(Clone, Copy)]
-#[repr(C, align(64))]
-struct MergedBucket<const H: usize> {
-    keys: [u64; MERGED_SLOTS],
-    /// Per slot, each head's weight: `ABSENT` bits when the head lacks the key, `FREE` bits in the first
-    /// weight of an unused slot.
-    weights: [[f32; H]; MERGED_SLOTS],
-}
-
-/// The bits of the first weight of a free slot (a NaN that no stored weight has: they are finite).
-const FREE: u32 = 0x7fff_ffff;
-/// The bits of an absent weight (another NaN).
-const ABSENT: u32 = 0x7fc0_0000;
-
-impl<const H: usize> MergedBucket<H> {
-    /// A free slot's key is the largest one, so that a bucket's keys stay sorted with its free slots.
-    const EMPTY: Self = MergedBucket { keys: [u64::MAX; MERGED_SLOTS], weights: [[f32::from_bits(FREE); H]; MERGED_SLOTS] };
-
-    #[inline]
-    fn is_free(&self, slot: usize) -> bool {
-        self.weights[slot][0].to_bits() == FREE
-    }
-}
-
-/// The entries of a [`Table`] in key order.
-struct Records<'a> {
-    buckets: &'a [Bucket],
-    bucket: usize,
-    slot: usize,
-}
-
-impl Iterator for Records<'_> {
-    type Item = (u64, f32);
-
-    #[inline]
-    fn next(&mut self) -> Option<(u64, f32)> {
-        loop {
-            let b = self.buckets.get(self.bucket)?;
-            if self.slot < b.used as usize {
-                self.slot += 1;
-                return Some((b.key(self.slot - 1), b.weight(self.slot - 1)));
-            }
-            self.bucket += 1;
-            self.slot = 0;
-        }
-    }
-}
-
-/// The home bucket of `key` among `homes`: monotone in the key.
-#[inline]
-fn home_bucket(key: u64, homes: u64) -> usize {
-    (((key >> 32) * homes) >> 32) as usize
+    sources: Vec<std::sync::Arc<Shared>>,
 }
 
 impl<const H: usize> Merged<H> {
     fn new(tables: &[&ProfileTable]) -> Merged<H> {
-        // An upper bound of the distinct keys, about three entries to a bucket of four.
-        let total: usize = tables.iter().map(|t| t.len()).sum();
-        let homes = (total * 4).div_ceil(MERGED_SLOTS * 3).max(1);
-        let mut buckets = vec![MergedBucket::<H>::EMPTY; homes];
-        let mut records: [Records; H] = std::array::from_fn(|h| Records { buckets: &tables[h].table.buckets, bucket: 0, slot: 0 });
-        let mut next: [Option<(u64, f32)>; H] = std::array::from_fn(|h| records[h].next());
-        let (mut bucket, mut used) = (0usize, 0usize);
-        while let Some(key) = next.iter().flatten().map(|e| e.0).min() {
-            let mut weights = [f32::from_bits(ABSENT); H];
-            for h in 0..H {
-                if let Some((k, w)) = next[h] {
-                    if k == key {
-                        weights[h] = w;
-                        next[h] = records[h].next();
-                    }
-                }
-            }
-            let home = home_bucket(key, homes as u64);
-            if home > bucket {
-                (bucket, used) = (home, 0);
-            } else if used == MERGED_SLOTS {
-                (bucket, used) = (bucket + 1, 0);
-            }
-            if bucket == buckets.len() {
-                buckets.push(MergedBucket::EMPTY); // overflow past the last home bucket
-            }
-            buckets[bucket].keys[used] = key;
-            buckets[bucket].weights[used] = weights;
-            used += 1;
-        }
-        Merged { buckets, homes: homes as u64, sources: tables.iter().map(|t| t.table.clone()).collect() }
+        let (buckets, homes) = layout::merge(std::array::from_fn(|h| tables[h].table()));
+        Merged { buckets, homes, sources: tables.iter().map(|t| t.table.clone()).collect() }
     }
 
     /// The bucket and slot of `key`. A bucket's keys are sorted, free slots (key `u64::MAX`) last, so
@@ -481,8 +299,29 @@ impl MergedProfiles {
     pub const MAX_HEADS: usize = 4;
 
     /// The merged lookup of `tables` (in head order); `None` for one table (its own layout is as good)
-    /// or more than [`Self::MAX_HEADS`].
+    /// or more than [`Self::MAX_HEADS`]. The default model's tables were merged by build.rs.
     pub fn new(tables: &[&ProfileTable]) -> Option<MergedProfiles> {
+        if let Some(embedded) = DEFAULT_TABLES.get() {
+            if tables.len() == embedded.len() && tables.iter().zip(embedded).all(|(t, e)| std::sync::Arc::ptr_eq(&t.table, &e.table)) {
+                let sources = || embedded.iter().map(|t| t.table.clone()).collect();
+                let laid_out = "build.rs merges the default model's tables";
+                return match tables.len() {
+                    2 => {
+                        let (buckets, homes) = layout::merged_from_layout_bytes(DEFAULT_MERGED_TABLE).expect(laid_out);
+                        Some(MergedProfiles::Two(Merged { buckets, homes, sources: sources() }))
+                    }
+                    3 => {
+                        let (buckets, homes) = layout::merged_from_layout_bytes(DEFAULT_MERGED_TABLE).expect(laid_out);
+                        Some(MergedProfiles::Three(Merged { buckets, homes, sources: sources() }))
+                    }
+                    4 => {
+                        let (buckets, homes) = layout::merged_from_layout_bytes(DEFAULT_MERGED_TABLE).expect(laid_out);
+                        Some(MergedProfiles::Four(Merged { buckets, homes, sources: sources() }))
+                    }
+                    _ => None,
+                };
+            }
+        }
         match tables.len() {
             2 => Some(MergedProfiles::Two(Merged::new(tables))),
             3 => Some(MergedProfiles::Three(Merged::new(tables))),
@@ -522,6 +361,20 @@ impl MergedProfiles {
     }
 }
 
+include!(concat!(env!("OUT_DIR"), "/default_profiles.rs"));
+
+/// The profile tables of the embedded default model, once per process.
+static DEFAULT_TABLES: std::sync::OnceLock<Vec<ProfileTable>> = std::sync::OnceLock::new();
+
+/// The profile tables of the embedded default model's heads, in head order: laid out by build.rs from
+/// `models/default.json` (the same tables as reading the file gives: see the tests), each copied in
+/// when first read (a scan reads only their merged table, which build.rs laid out too).
+pub(crate) fn default_tables() -> &'static [ProfileTable] {
+    DEFAULT_TABLES.get_or_init(|| {
+        DEFAULT_HEAD_TABLES.iter().map(|bytes| ProfileTable::laid_out(bytes)).collect()
+    })
+}
+
 impl std::fmt::Debug for MergedProfiles {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (heads, buckets) = match self {
@@ -548,7 +401,7 @@ impl ProfileTable {
     /// [`Self::features`] of a sentence's n-gram keys (computed once when several tables score a sentence).
     pub fn features_of_ngrams(&self, ngrams: &NgramKeys) -> [f32; MAX_ORDER] {
         let keys = &ngrams.0;
-        let table = &*self.table;
+        let table = self.table();
         let touched = keys.iter().fold(0u32, |acc, &(_, key)| acc ^ table.touch(key));
         std::hint::black_box(touched);
         let mut sums = [0.0f32; MAX_ORDER];
@@ -603,11 +456,11 @@ impl ProfileTable {
             records.extend_from_slice(&k.to_le_bytes());
             records.extend_from_slice(&v.to_le_bytes());
         }
-        ProfileTable { table: std::sync::Arc::new(Table::new(&records)) }
+        ProfileTable::new(Table::new(&records))
     }
 
     pub fn len(&self) -> usize {
-        self.table.len
+        self.table().len
     }
 
     pub fn is_empty(&self) -> bool {
@@ -616,7 +469,7 @@ impl ProfileTable {
 
     /// The stored form: sorted little-endian (u64 key, f32 weight) records.
     fn to_bytes(&self) -> Vec<u8> {
-        self.table.records()
+        self.table().records()
     }
 
     /// Reads the stored form. Records out of key order are sorted; of records with the same key the last
@@ -652,7 +505,7 @@ impl ProfileTable {
             }
             out
         };
-        Ok(ProfileTable { table: std::sync::Arc::new(Table::new(&records)) })
+        Ok(ProfileTable::new(Table::new(&records)))
     }
 }
 
@@ -717,7 +570,7 @@ impl ProfileTable {
                 return None;
             }
         }
-        Some(ProfileTable { table: std::sync::Arc::new(builder.finish()) })
+        Some(ProfileTable::new(builder.finish()))
     }
 }
 
@@ -897,7 +750,7 @@ mod tests {
         }
         let t = ProfileTable::from_bytes(bytes).unwrap();
         assert_eq!(t.len(), 4);
-        let got: Vec<Option<f32>> = [0u64, 3, 9, u64::MAX, 5].iter().map(|&k| t.table.get(k)).collect();
+        let got: Vec<Option<f32>> = [0u64, 3, 9, u64::MAX, 5].iter().map(|&k| t.table().get(k)).collect();
         assert_eq!(got, vec![Some(5.0), Some(2.0), Some(3.0), Some(4.0), None]);
     }
 
@@ -915,10 +768,10 @@ mod tests {
         let t = ProfileTable::from_bytes(bytes.clone()).unwrap();
         assert_eq!(t.len(), keys.len());
         for (i, k) in keys.iter().enumerate() {
-            assert_eq!(t.table.get(*k), Some(i as f32), "key {k}");
-            assert_eq!(t.table.get(k + 1), None, "absent key {}", k + 1);
+            assert_eq!(t.table().get(*k), Some(i as f32), "key {k}");
+            assert_eq!(t.table().get(k + 1), None, "absent key {}", k + 1);
         }
-        assert_eq!(t.table.get(0), None);
+        assert_eq!(t.table().get(0), None);
         assert_eq!(t.to_bytes(), bytes);
     }
 
@@ -989,6 +842,26 @@ mod tests {
         let one = table_of(&[1, 2, 3], 0.0);
         assert!(MergedProfiles::new(&[&one]).is_none());
         assert!(MergedProfiles::new(&[&one; 5]).is_none());
+    }
+
+    #[test]
+    fn the_default_tables_laid_out_by_build_rs_are_those_built_at_run_time() {
+        let embedded = default_tables();
+        let copies: Vec<ProfileTable> = embedded.iter().map(|t| ProfileTable::from_bytes(t.to_bytes()).unwrap()).collect();
+        assert_eq!(embedded, copies.as_slice());
+        let laid_out = MergedProfiles::new(&embedded.iter().collect::<Vec<_>>()).unwrap();
+        let built = MergedProfiles::new(&copies.iter().collect::<Vec<_>>()).unwrap();
+        assert!(laid_out.merges(embedded.iter()) && !laid_out.merges(copies.iter()) && built.merges(copies.iter()));
+        match (laid_out, built) {
+            (MergedProfiles::Two(a), MergedProfiles::Two(b)) => {
+                assert_eq!(layout::merged_layout_bytes(&a.buckets, a.homes), layout::merged_layout_bytes(&b.buckets, b.homes));
+                assert_eq!(layout::merged_layout_bytes(&a.buckets, a.homes), DEFAULT_MERGED_TABLE);
+            }
+            _ => panic!("the default model has two heads"),
+        }
+        for (t, bytes) in embedded.iter().zip(DEFAULT_HEAD_TABLES) {
+            assert_eq!(t.table().layout_bytes(), *bytes);
+        }
     }
 
     #[test]

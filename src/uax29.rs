@@ -294,6 +294,7 @@ impl SentenceSegmenter<'_> {
 
 /// The sentence segments of `text` (UAX #29 sentence boundaries), as
 /// `text.split_sentence_bound_indices()` gives them.
+#[inline]
 pub fn sentence_spans(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut base = 0;
@@ -443,6 +444,7 @@ fn first_word_len(s: &str, cats: impl Iterator<Item = (usize, WCat)>) -> usize {
 
 /// Calls `f(offset, piece)` for the word-boundary segments of `text`, as
 /// `text.split_word_bound_indices()` gives them.
+#[inline]
 pub fn for_each_word_bound<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
     let handled = if text.is_ascii() { true } else { text.chars().all(|c| word_category(c).is_some()) };
     if !handled {

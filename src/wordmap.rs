@@ -88,6 +88,18 @@ fn tag(h: u64) -> u32 {
     (h >> 32) as u32 | 1
 }
 
+/// Puts the filled slot `s` (of a word not in `slots`, whose bytes are in `arena`) in the first empty
+/// slot from its word's home slot.
+fn place<V: Copy>(slots: &mut [Slot<V>], arena: &[u8], s: Slot<V>) {
+    let mask = slots.len() - 1;
+    let word = &arena[s.start as usize..(s.start + s.len) as usize];
+    let mut i = hash(word, s.head) as usize & mask;
+    while slots[i].tag != 0 {
+        i = (i + 1) & mask;
+    }
+    slots[i] = s;
+}
+
 impl<V: Copy + Default> WordMap<V> {
     /// An empty map with room for `n` words without growing.
     pub fn with_capacity(n: usize, arena_bytes: usize) -> Self {
@@ -105,7 +117,9 @@ impl<V: Copy + Default> WordMap<V> {
 
     /// The slot holding `word` (whose [`head`] is `head` and hash `h`), or the empty slot where it
     /// would go. Only the bytes after the eighth are compared in the arena.
-    #[inline]
+    // Always inlined: a word's lookup in the tokeniser's table is per token, and whether the compiler
+    // inlined it changed with unrelated code elsewhere in the crate (about 300 instructions per line).
+    #[inline(always)]
     fn find(&self, word: &[u8], head: u64, h: u64) -> usize {
         let mask = self.slots.len() - 1;
         let t = tag(h);
@@ -156,15 +170,23 @@ impl<V: Copy + Default> WordMap<V> {
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(8);
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
-        let mask = self.slots.len() - 1;
         for s in old.into_iter().filter(|s| s.tag != 0) {
-            let word = &self.arena[s.start as usize..(s.start + s.len) as usize];
-            let mut i = hash(word, s.head) as usize & mask;
-            while self.slots[i].tag != 0 {
-                i = (i + 1) & mask;
-            }
-            self.slots[i] = s;
+            place(&mut self.slots, &self.arena, s);
         }
+    }
+
+    /// The same words with the values `value(v)`, with room for `n` words in all (so that more can be
+    /// inserted without growing) and `arena_bytes` of words: the words keep their place in the arena,
+    /// and their slots are placed by their hash, without comparing words.
+    pub fn map_values<W: Copy + Default>(&self, n: usize, arena_bytes: usize, value: impl Fn(V) -> W) -> WordMap<W> {
+        let mut out = WordMap::with_capacity(n.max(self.len), arena_bytes.max(self.arena.len()));
+        out.arena.extend_from_slice(&self.arena);
+        for s in self.slots.iter().filter(|s| s.tag != 0) {
+            let Slot { head, tag, len, start, value: v } = *s;
+            place(&mut out.slots, &out.arena, Slot { head, tag, len, start, value: value(v) });
+        }
+        out.len = self.len;
+        out
     }
 
     /// Starts loading the slot where a search for the word of `key` begins (see [`crate::prefetch`]).
@@ -217,6 +239,55 @@ impl<V: Copy + Default> WordMap<V> {
     pub fn iter(&self) -> impl Iterator<Item = (&[u8], V)> + '_ {
         self.slots.iter().filter(|s| s.tag != 0).map(|s| (&self.arena[s.start as usize..(s.start + s.len) as usize], s.value))
     }
+
+    /// The map as bytes, to be read back by [`WordMap::from_layout_bytes`] with the same layout (no
+    /// hashing, no probing): the number of slots, of words and of arena bytes (u64 each), then each
+    /// slot (head u64, tag, length, start u32, then `value`'s bytes), then the arena; little-endian.
+    /// `build.rs` lays out the embedded lexicons with it.
+    #[cfg_attr(not(test), allow(dead_code))] // build.rs and the tests
+    pub fn layout_bytes<const N: usize>(&self, value: impl Fn(V) -> [u8; N]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(24 + self.slots.len() * (20 + N) + self.arena.len());
+        for n in [self.slots.len(), self.len, self.arena.len()] {
+            out.extend_from_slice(&(n as u64).to_le_bytes());
+        }
+        for s in &self.slots {
+            out.extend_from_slice(&s.head.to_le_bytes());
+            for n in [s.tag, s.len, s.start] {
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+            out.extend_from_slice(&value(s.value));
+        }
+        out.extend_from_slice(&self.arena);
+        out
+    }
+
+    /// The map of [`WordMap::layout_bytes`] (`None` when `bytes` are not such bytes).
+    pub fn from_layout_bytes<const N: usize>(bytes: &[u8], value: impl Fn([u8; N]) -> V) -> Option<Self> {
+        let number = |i: usize| -> Option<usize> { usize::try_from(u64::from_le_bytes(bytes.get(8 * i..8 * i + 8)?.try_into().ok()?)).ok() };
+        let (slots, len, arena) = (number(0)?, number(1)?, number(2)?);
+        let size = 20 + N;
+        let end = slots.checked_mul(size)?.checked_add(24)?;
+        if !slots.is_power_of_two() || bytes.len() != end.checked_add(arena)? {
+            return None;
+        }
+        let u32_at = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().expect("4 bytes"));
+        let slots: Vec<Slot<V>> = bytes[24..end]
+            .chunks_exact(size)
+            .map(|s| Slot {
+                head: u64::from_le_bytes(s[..8].try_into().expect("8 bytes")),
+                tag: u32_at(s, 8),
+                len: u32_at(s, 12),
+                start: u32_at(s, 16),
+                value: value(s[20..].try_into().expect("N bytes")),
+            })
+            .collect();
+        let arena = bytes[end..].to_vec();
+        // Every word must lie in the arena (lookups slice it).
+        if slots.iter().any(|s| s.tag != 0 && (s.start as usize).checked_add(s.len as usize).is_none_or(|e| e > arena.len())) {
+            return None;
+        }
+        Some(WordMap { slots, arena, len })
+    }
 }
 
 #[cfg(test)]
@@ -256,5 +327,21 @@ mod tests {
         }
         assert_eq!(m.iter().count(), reference.len());
         assert_eq!(WordMap::<u32>::default().get(b"a"), None);
+        let mut mapped = m.map_values(m.len() + 100, 0, |v| v as u64 * 3);
+        mapped.insert(b"after", 1);
+        assert_eq!(mapped.len(), reference.len() + 1);
+        for (w, v) in &reference {
+            assert_eq!(mapped.get(w.as_bytes()), Some(*v as u64 * 3), "{w}");
+        }
+        assert_eq!((mapped.get(b"after"), mapped.get(b"abcdefghijklmnops")), (Some(1), None));
+        let bytes = m.layout_bytes(u32::to_le_bytes);
+        let back = WordMap::<u32>::from_layout_bytes(&bytes, u32::from_le_bytes).unwrap();
+        assert_eq!(back.len(), reference.len());
+        for (w, v) in &reference {
+            assert_eq!(back.get(w.as_bytes()), Some(*v), "{w}");
+        }
+        assert_eq!(back.get(b"abcdefghijklmnops"), None);
+        assert_eq!(back.layout_bytes(u32::to_le_bytes), bytes);
+        assert!(WordMap::<u32>::from_layout_bytes(&bytes[..bytes.len() - 1], u32::from_le_bytes).is_none());
     }
 }

@@ -131,6 +131,12 @@ fn table() -> &'static WordMap<Classes> {
     TABLE.get_or_init(build)
 }
 
+/// Builds the table of listed words now, if no one has (start-up builds it on a background thread
+/// while the fluency model loads: the tokeniser's word table needs both).
+pub(crate) fn preload() {
+    table();
+}
+
 /// The classes of a lowercase word (not apostrophe-folded: the lists are compared with the lowercase
 /// text as written).
 /// The listed words with their classes, in no particular order.
