@@ -38,6 +38,7 @@ use std::path::Path;
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=src/profile/layout.rs");
+    println!("cargo::rerun-if-changed=src/fluency/bigrams.rs");
     println!("cargo::rerun-if-changed=models/default.json");
     println!("cargo::rerun-if-changed=src/wordmap.rs");
     println!("cargo::rerun-if-changed=src/prefetch.rs");
