@@ -230,9 +230,16 @@ pub struct Merged<const H: usize> {
 }
 
 impl<const H: usize> Merged<H> {
+    /// The merged lookup of `tables`: the one build.rs laid out when they are the default model's tables,
+    /// else merged now.
     fn new(tables: &[&ProfileTable]) -> Merged<H> {
-        let (buckets, homes) = layout::merge(std::array::from_fn(|h| tables[h].table()));
-        Merged { buckets, homes, sources: tables.iter().map(|t| t.table.clone()).collect() }
+        let sources = tables.iter().map(|t| t.table.clone()).collect();
+        let (buckets, homes) = if is_default_model(tables) {
+            layout::merged_from_layout_bytes(DEFAULT_MERGED_TABLE).expect("build.rs merges the default model's tables")
+        } else {
+            layout::merge(std::array::from_fn(|h| tables[h].table()))
+        };
+        Merged { buckets, homes, sources }
     }
 
     /// The bucket and slot of `key`. A bucket's keys are sorted, free slots (key `u64::MAX`) last, so
@@ -301,27 +308,6 @@ impl MergedProfiles {
     /// The merged lookup of `tables` (in head order); `None` for one table (its own layout is as good)
     /// or more than [`Self::MAX_HEADS`]. The default model's tables were merged by build.rs.
     pub fn new(tables: &[&ProfileTable]) -> Option<MergedProfiles> {
-        if let Some(embedded) = DEFAULT_TABLES.get() {
-            if tables.len() == embedded.len() && tables.iter().zip(embedded).all(|(t, e)| std::sync::Arc::ptr_eq(&t.table, &e.table)) {
-                let sources = || embedded.iter().map(|t| t.table.clone()).collect();
-                let laid_out = "build.rs merges the default model's tables";
-                return match tables.len() {
-                    2 => {
-                        let (buckets, homes) = layout::merged_from_layout_bytes(DEFAULT_MERGED_TABLE).expect(laid_out);
-                        Some(MergedProfiles::Two(Merged { buckets, homes, sources: sources() }))
-                    }
-                    3 => {
-                        let (buckets, homes) = layout::merged_from_layout_bytes(DEFAULT_MERGED_TABLE).expect(laid_out);
-                        Some(MergedProfiles::Three(Merged { buckets, homes, sources: sources() }))
-                    }
-                    4 => {
-                        let (buckets, homes) = layout::merged_from_layout_bytes(DEFAULT_MERGED_TABLE).expect(laid_out);
-                        Some(MergedProfiles::Four(Merged { buckets, homes, sources: sources() }))
-                    }
-                    _ => None,
-                };
-            }
-        }
         match tables.len() {
             2 => Some(MergedProfiles::Two(Merged::new(tables))),
             3 => Some(MergedProfiles::Three(Merged::new(tables))),
@@ -362,6 +348,14 @@ impl MergedProfiles {
 }
 
 include!(concat!(env!("OUT_DIR"), "/default_profiles.rs"));
+
+/// Whether `tables` are the embedded default model's, in head order (the same shared tables, not equal
+/// ones: the merged table build.rs laid out is theirs).
+fn is_default_model(tables: &[&ProfileTable]) -> bool {
+    DEFAULT_TABLES.get().is_some_and(|embedded| {
+        tables.len() == embedded.len() && tables.iter().zip(embedded).all(|(t, e)| std::sync::Arc::ptr_eq(&t.table, &e.table))
+    })
+}
 
 /// The profile tables of the embedded default model, once per process.
 static DEFAULT_TABLES: std::sync::OnceLock<Vec<ProfileTable>> = std::sync::OnceLock::new();
