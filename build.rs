@@ -46,7 +46,8 @@ fn main() {
     println!("cargo::rerun-if-changed=models/fluency.bin");
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let out = Path::new(&out);
-    lexicons(out);
+    let english = lexicons(out);
+    fluency_tables(out, &english);
     let text = std::fs::read_to_string("models/default.json").expect("models/default.json is readable");
     let model: Value = serde_json::from_str(&text).expect("models/default.json is JSON");
     let heads = model["heads"].as_array().expect("models/default.json has heads");
@@ -148,22 +149,11 @@ fn lexicon(name: &str) -> wordmap::WordMap<f32> {
 /// Writes the English lexicon's table, and for every word of the foreign lexicons the source language
 /// in which it is most frequent (an index into `SourceLanguage::ALL`: Spanish, French, German,
 /// Portuguese, Italian) with that frequency: of the frequencies above 0 the highest, the last language
-/// of equal ones (what `lexicon::best_foreign` returns; its test compares them).
-fn lexicons(out: &Path) {
+/// of equal ones (what `lexicon::best_foreign` returns; its test compares them). Returns the English
+/// table.
+fn lexicons(out: &Path) -> wordmap::WordMap<f32> {
     let english = lexicon("en");
     std::fs::write(out.join("lexicon_en.bin"), english.layout_bytes(f32::to_le_bytes)).expect("OUT_DIR is writable");
-    let (words, bigram_records) = fluency_model();
-    let zipf: Vec<u8> = words.iter().flat_map(|w| english.get(w).unwrap_or(0.0).to_le_bytes()).collect();
-    std::fs::write(out.join("fluency_english_zipf.bin"), zipf).expect("OUT_DIR is writable");
-    // The packed table needs every id below 0xffff; else the binary builds its other table.
-    let laid_out = if words.len() < 0xffff {
-        let entries = bigram_records.chunks_exact(12).map(|e| (u64::from_le_bytes(e[..8].try_into().expect("8 bytes")), u32::from_le_bytes(e[8..].try_into().expect("4 bytes"))));
-        let (buckets, shift) = bigrams::lay_out(entries);
-        bigrams::layout_bytes(&buckets, shift)
-    } else {
-        Vec::new()
-    };
-    std::fs::write(out.join("fluency_bigrams.bin"), laid_out).expect("OUT_DIR is writable");
     let languages: Vec<wordmap::WordMap<f32>> = ["es", "fr", "de", "pt", "it"].into_iter().map(lexicon).collect();
     let words = languages.iter().map(|l| l.len()).sum();
     let bytes = languages.iter().flat_map(|l| l.iter()).map(|(w, _)| w.len()).sum();
@@ -180,6 +170,24 @@ fn lexicons(out: &Path) {
         [lang, z[0], z[1], z[2], z[3]]
     };
     std::fs::write(out.join("lexicon_foreign.bin"), best.layout_bytes(value)).expect("OUT_DIR is writable");
+    english
+}
+
+/// Writes the English frequency of each word of `models/fluency.bin` (one f32 per word id) and its
+/// bigram table laid out as `fluency::bigrams` reads it.
+fn fluency_tables(out: &Path, english: &wordmap::WordMap<f32>) {
+    let (words, bigram_records) = fluency_model();
+    let zipf: Vec<u8> = words.iter().flat_map(|w| english.get(w).unwrap_or(0.0).to_le_bytes()).collect();
+    std::fs::write(out.join("fluency_english_zipf.bin"), zipf).expect("OUT_DIR is writable");
+    // The packed table needs every id below 0xffff; else the binary builds its other table.
+    let laid_out = if words.len() < 0xffff {
+        let entries = bigram_records.chunks_exact(12).map(|e| (u64::from_le_bytes(e[..8].try_into().expect("8 bytes")), u32::from_le_bytes(e[8..].try_into().expect("4 bytes"))));
+        let (buckets, shift) = bigrams::lay_out(entries);
+        bigrams::layout_bytes(&buckets, shift)
+    } else {
+        Vec::new()
+    };
+    std::fs::write(out.join("fluency_bigrams.bin"), laid_out).expect("OUT_DIR is writable");
 }
 
 /// The words of `models/fluency.bin` in id order and its bigram records (12 bytes each: u64 key, u32

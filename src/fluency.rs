@@ -183,7 +183,6 @@ impl FluencyModel {
         &self.vocab
     }
 
-    /// Builds the lookup tables of a model.
     /// Builds the lookup tables of a model. `english_zipf` is each word's English frequency by id, when
     /// it is known (build.rs works it out for the embedded model); else each word is looked up.
     fn assemble(words: Vec<(&str, u32)>, stats: Vec<WordStats>, bigrams: Bigrams, total_tokens: u64, total_bigram_types: u64, english_zipf: Option<&[f32]>) -> Self {
