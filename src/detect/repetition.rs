@@ -84,8 +84,9 @@ impl Detector for Repetition {
                 }
                 // Only within one phrase: no punctuation between the copies, and no conjunction that makes
                 // them a parallel structure.
-                if doc.text[w.span.end..other.span.start].contains([',', ';', ':', '(', '—', '–', '"', '“', '”'])
-                    || doc.text[w.span.end..other.span.start].contains(" - ")
+                let between = &doc.text[w.span.end..other.span.start];
+                if between.contains([',', ';', ':', '(', '—', '–', '"', '“', '”'])
+                    || between.contains(" - ")
                     || words[k + 1..k + gap].iter().any(|&(_, between, _)| PARALLEL_LINKS.contains(&between))
                 {
                     break;
