@@ -32,11 +32,11 @@ const PROFILE_WORDS: &[&str] = &[
 /// The finding-count features and the rules (by name prefix) each one counts. Word order and broken
 /// grammar are one feature ("syntax"): both are the source language's syntax showing through, and
 /// word-order rules fire too rarely in training data for a weight of their own. Typography is split into
-/// the source-language conventions (spaced currency and percent, decimal commas, guillemets, turned
+/// the source-language conventions (spaced currency and percent, decimal commas, thousands dots, guillemets, turned
 /// quotes), which edited English never has, and punctuation spacing, which careless human text has too.
 pub const FINDING_FEATURES: &[(&str, &[&str])] = &[
     ("foreign-word", &["foreign-word/"]),
-    ("typography", &["typography/currency", "typography/percent", "typography/decimal", "typography/guillemets", "typography/quote"]),
+    ("typography", &["typography/currency", "typography/percent", "typography/decimal", "typography/thousands", "typography/guillemets", "typography/quote"]),
     ("punctuation", &["typography/doubled", "typography/space-before"]),
     ("pronoun", &["pronoun/"]),
     ("calque", &["calque/"]),

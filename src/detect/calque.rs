@@ -330,6 +330,8 @@ mod tests {
         assert_eq!(flags("The index fell 8,121 integers on Monday.")[0].1, "8,121 integers");
         assert_eq!(flags("He has lived there since several years.")[0].1, "since several years");
         assert_eq!(flags("The minister, in statements to the radio, denied it.")[0].1, "in statements to");
+        assert_eq!(flags("The ministry gave no further informations about the case.")[0].1, "informations");
+        assert_eq!(flags("Olive oil output fell by almost a 40 percent with regard to last year.")[0].1, "a 40 percent with");
     }
 
     #[test]
@@ -363,6 +365,7 @@ mod tests {
         assert!(flags("North American markets rose, and the company said the attack was a hack.").is_empty());
         assert!(flags("Software piracy costs the industry billions, the study found.").is_empty());
         assert!(flags("He has lived there since 2019 and for several years before that.").is_empty());
+        assert!(flags("He gave no further information and won by a 60 percent to 40 percent margin, a 40 percent rise.").is_empty());
     }
 
     #[test]

@@ -174,11 +174,23 @@ fn observe_word<'d>(doc: &'d Document, tokens: &[Token], i: usize, first_word: O
             // A capitalised word that opens the sentence and is a common English word is not taken for a
             // name, unless a speech verb follows it ("Trump said").
             let common_opener = Some(i) == first_word && t.zipf >= 4.0 && !followed_by_speech_verb(tokens, i);
-            if !common_opener && !c.has(gender.other().words()) {
+            if names_organisation(doc, tokens, i) {
+                view.non_person.get_or_insert(original);
+            } else if !common_opener && !c.has(gender.other().words()) {
                 view.person = true; // an unknown name may be a person's
             }
         }
     }
+}
+
+/// Whether the name at `i` stands right after a lowercase organisation noun, as that organisation's name
+/// ("the energy company Iberdrola", "the German firm BioNTech"): a name in that place is not a person's.
+fn names_organisation(doc: &Document, tokens: &[Token], i: usize) -> bool {
+    let Some(before) = i.checked_sub(1).map(|b| &tokens[b]) else { return false };
+    before.kind == TokenKind::Word
+        && doc.starts_lowercase(before)
+        && parts(doc, before).stem.has(Classes::ORGANISATION)
+        && doc.text[before.span.end..tokens[i].span.start].trim().is_empty()
 }
 
 /// Marks a gender's view as holding a possible person when `tokens` (a sentence before the one before)
@@ -332,6 +344,16 @@ mod tests {
     fn flags_him_for_a_capital_city() {
         let text = "Pyongyang has denied the allegations. Nuclear talks between him and Washington have stalled.";
         assert_eq!(flags(text), vec![("pronoun/gendered-pronoun-for-thing".into(), "him".into())]);
+    }
+
+    #[test]
+    fn a_name_after_an_organisation_noun_is_the_organisation() {
+        let text = "The measure takes effect next month. The electrical company Iberdrola announced that she will invest more.";
+        assert_eq!(flags(text), vec![("pronoun/gendered-pronoun-for-thing".into(), "she".into())]);
+        // A name after a person noun, or after a capitalised organisation word, may be a person.
+        assert!(flags("The measure takes effect next month. The chief executive Ignacio Galan said she will invest.").is_empty());
+        assert!(flags("The measure takes effect next month. Company founder Ana Botin said she will invest.").is_empty());
+        assert!(flags("The measure takes effect next month. The company's chair, Ana Botin, said she will invest.").is_empty());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! MT engines translate words but often keep the source's typography: French and Spanish put a space
 //! between a currency sign and the amount ("$ 300 million") and before "%", use decimal commas ("2,5
-//! million") and guillemets, and quote marks get re-attached to the wrong side ("Pfizer, “MP Ha said").
+//! million"), thousands dots ("3.000 million") and guillemets, and quote marks get re-attached to the wrong side ("Pfizer, “MP Ha said").
 //! Post-editing glitches leave doubled or spaced sentence punctuation (". ."). Each of these is rare in
 //! edited English news, so each one is strong, cheap evidence.
 
@@ -19,13 +19,14 @@ impl Detector for Typography {
     }
 
     fn description(&self) -> &'static str {
-        "source-language typography: spaced currency signs and percent, decimal commas, guillemets, misplaced quote marks, doubled punctuation"
+        "source-language typography: spaced currency signs and percent, decimal commas, thousands dots, guillemets, misplaced quote marks, doubled punctuation"
     }
 
     fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
         let tokens = &doc.sentences[index].tokens;
         currency_and_percent(doc, tokens, out);
         decimal_commas(doc, tokens, out);
+        thousands_dots(doc, tokens, out);
         doubled_punctuation(doc, tokens, out);
         quote_marks(doc, tokens, out);
     }
@@ -80,6 +81,39 @@ fn decimal_commas(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>) {
                 t.span.start,
                 t.span.end,
                 "decimal comma (English writes \"2.5\", not \"2,5\")",
+            ));
+        }
+    }
+}
+
+/// Words after a single dot group that make it a count, not a decimal: "1.500 people" is never one and a
+/// half people. (Not "million": "4.176 million" is English.)
+const COUNT_WORDS: &[&str] = &["people", "persons", "inhabitants", "residents", "victims", "deaths", "cases", "workers", "employees", "jobs", "homes", "vehicles"];
+
+/// "3.000 million", "1.500 people", "2.345.678": a dot between groups of three digits is a thousands
+/// separator, as in Spanish, Portuguese, Italian and German; English writes "3,000" and "1,500". One dot
+/// group alone is also an English decimal ("4.176 million", a bond yield of "1.625"), so it counts only
+/// when the group is "000" (English does not write "3.000 million") or a word that counts whole things
+/// follows; two or more groups are never a decimal.
+fn thousands_dots(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>) {
+    for (i, t) in tokens.iter().enumerate().filter(|(_, t)| t.kind == TokenKind::Number) {
+        let s = doc.tok(t);
+        let mut groups = s.split('.');
+        let Some(head) = groups.next() else { continue };
+        let digits = |x: &str, n: std::ops::RangeInclusive<usize>| n.contains(&x.len()) && x.bytes().all(|b| b.is_ascii_digit());
+        let rest: Vec<&str> = groups.collect();
+        if rest.is_empty() || !digits(head, 1..=3) || !rest.iter().all(|g| digits(g, 3..=3)) {
+            continue;
+        }
+        let counted = || {
+            tokens.get(i + 1).is_some_and(|n| n.kind == TokenKind::Word && n.space_before && COUNT_WORDS.contains(&doc.low(n)))
+        };
+        if rest.len() >= 2 || rest[0] == "000" || counted() {
+            out.push(finding(
+                "thousands-dot",
+                t.span.start,
+                t.span.end,
+                "dot as a thousands separator, as in Spanish or German (English writes \"3,000\", not \"3.000\")",
             ));
         }
     }
@@ -216,6 +250,16 @@ mod tests {
     fn flags_decimal_comma_but_not_thousands() {
         assert_eq!(flags("Sales reached 2,5 million units.")[0].0, "typography/decimal-comma");
         assert!(flags("Sales reached 2,500 units and 12,000,000 more.").is_empty());
+    }
+
+    #[test]
+    fn flags_thousands_dots_but_not_decimals() {
+        assert_eq!(flags("A package of 3.000 million euros was approved.")[0].0, "typography/thousands-dot");
+        assert_eq!(flags("Some 1.500 people marched.")[0].0, "typography/thousands-dot");
+        assert_eq!(flags("The city has 2.345.678 inhabitants.")[0].0, "typography/thousands-dot");
+        assert!(flags("The yield rose to 1.625% and the index to 3.125 points.").is_empty());
+        assert!(flags("Cases reached 4.176 million and earnings 2.267 trillion naira.").is_empty());
+        assert!(flags("Version 2.5 shipped; it weighs 1.250 kg and costs 3,000 euros.").is_empty());
     }
 
     #[test]
