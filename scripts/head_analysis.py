@@ -14,9 +14,13 @@
    rule's weight can only be learned where its rate differs between MT and human text.
 5. The ceiling of n-gram methods for round trips: a word 1-3-gram TF-IDF logistic regression trained on
    the training split's round trips against original English, scored on the test split, per domain.
+6. Documents (the WMT22 documents of scripts/evaluate.sh, neural MT against original English): how the
+   sentence logits' aggregates rank them, and how much of a learned combination's gain is only document
+   length (the number of sentences alone ranks these documents, which is a property of the test set, not
+   of machine translation). The combination is fitted on the training split's news documents.
 
 Needs data/build/corpus.jsonl (data/README.md) and scikit-learn (data/scripts/requirements.txt).
-Usage: python3 scripts/head_analysis.py            (about a minute and a half)
+Usage: python3 scripts/head_analysis.py            (about two minutes)
 """
 import csv
 import json
@@ -49,6 +53,7 @@ def main():
     if not os.path.exists(CORPUS):
         sys.exit(f"{CORPUS} is missing: rebuild it (data/README.md)")
     header, rows = dump("test")
+    test_dump = (header, rows)
     logit_cols = [i for i, h in enumerate(header) if h.startswith("logit.")]
     kind = np.array([r[1] for r in rows])
     group = np.array([r[2] for r in rows])
@@ -142,6 +147,46 @@ def main():
     dom = np.array([r["domain"] for r in test])
     cells = [f"{d} {roc_auc_score(y[dom == d], p[dom == d]):.3f}" for d in sorted(set(dom))]
     print(f"round trips vs original English: all domains {roc_auc_score(y, p):.3f}; " + ", ".join(cells))
+
+    print("\n## 6. Documents: aggregates of the sentence logits, and document length\n")
+    document_level(test_dump, (header, rows))
+
+
+def documents(split, header, rows, wmt22_only):
+    """(aggregates, is_mt) per document (doc, system) of neural MT or original English news: the mean and
+    the sum / sqrt(n) (scan's combination) of the largest uncalibrated head logit (scan combines the
+    calibrated ones, which `mtlint eval --documents` reports), and log(n); segments of fewer than three
+    words are left out, as scan leaves them out."""
+    with open(CORPUS, encoding="utf-8") as f:
+        records = [r for r in map(json.loads, f) if r["split"] == split]
+    assert len(records) == len(rows), "dump_features rows and corpus records differ"
+    logit_cols = [i for i, h in enumerate(header) if h.startswith("logit.")]
+    docs = {}
+    for r, row in zip(records, rows):
+        if r["domain"] != "news" or r["kind"] not in ("nmt", "original") or len(r["text"].split()) < 3:
+            continue
+        if wmt22_only and (r["source"] != "wmt22" or r["pair"] in ("cs-en", "de-en", "zh-en", "liv-en")):
+            continue
+        docs.setdefault((r["doc"], r["system"], r["kind"]), []).append(max(float(row[i]) for i in logit_cols))
+    keys = sorted(docs)
+    x = np.array([[np.mean(docs[k]), np.sum(docs[k]) / np.sqrt(len(docs[k])), np.log(len(docs[k]))] for k in keys])
+    return x, np.array([k[2] == "nmt" for k in keys])
+
+
+def document_level(test_dump, train_dump):
+    """Part 6, from the test and training splits' dump_features output (header, rows)."""
+    x_test, y_test = documents("test", *test_dump, wmt22_only=True)
+    x_train, y_train = documents("train", *train_dump, wmt22_only=False)
+    print(f"{int(y_test.sum())} neural MT and {int((~y_test).sum())} original English test documents; "
+          f"combinations fitted on {len(y_train)} training documents\n")
+    print("| document score | ROC-AUC |")
+    print("|---|---|")
+    for name, col in (("mean sentence logit", 0), ("sum / sqrt(n) (scan)", 1), ("log(number of sentences) alone", 2)):
+        print(f"| {name} | {roc_auc_score(y_test, x_test[:, col]):.3f} |")
+    for name, cols in (("learned: mean and sum / sqrt(n)", [0, 1]), ("learned: mean, sum / sqrt(n) and log(n)", [0, 1, 2])):
+        model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=5000, class_weight="balanced"))
+        model.fit(x_train[:, cols], y_train)
+        print(f"| {name} | {roc_auc_score(y_test, model.decision_function(x_test[:, cols])):.3f} |")
 
 
 if __name__ == "__main__":
