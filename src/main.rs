@@ -259,6 +259,10 @@ enum Command {
         /// How many observations the rule prior is worth, per finding family.
         #[arg(long, default_value_t = 20.0)]
         rule_prior_rows: f64,
+        /// Additive smoothing of the n-gram profile's counts, in units of the mean record weight: larger
+        /// values trust less an n-gram that only the larger class (after balancing) happened to contain.
+        #[arg(long, default_value_t = TrainOptions::default().profile_smoothing)]
+        profile_smoothing: f64,
     },
     /// Evaluate a model on labelled JSONL: ROC-AUC, PR-AUC, confusion matrix, breakdown, weights.
     Eval {
@@ -374,8 +378,9 @@ fn run() -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Train { data, human, mt, out, text_field, label_field, group_field, filter, max_per_class, alpha, target, mix_by, heads_by, balance_by, rule_prior_odds, rule_prior_rows } => {
+        Command::Train { data, human, mt, out, text_field, label_field, group_field, filter, max_per_class, alpha, target, mix_by, heads_by, balance_by, rule_prior_odds, rule_prior_rows, profile_smoothing } => {
             let rule_prior = RulePrior::new(rule_prior_odds, rule_prior_rows).context("--rule-prior-odds/--rule-prior-rows")?;
+            anyhow::ensure!(profile_smoothing.is_finite() && profile_smoothing > 0.0, "--profile-smoothing must be a positive number, not {profile_smoothing}");
             let fields = LabelFields { text: text_field, label: label_field, group: group_field };
             let mut records = if data.is_empty() { Vec::new() } else { read_all_labelled(&data, &fields, &filter)? };
             for (paths, label) in [(&human, false), (&mt, true)] {
@@ -385,7 +390,7 @@ fn run() -> Result<ExitCode> {
             }
             eprintln!("mtlint train: {} records", records.len());
             let target = parse_conditions("--target", &target.into_iter().collect::<Vec<_>>())?.pop();
-            let options = TrainOptions { max_per_class, alpha, balance_by, mix_by, heads_by, target, rule_prior, ..TrainOptions::default() };
+            let options = TrainOptions { max_per_class, alpha, balance_by, mix_by, heads_by, target, rule_prior, profile_smoothing, ..TrainOptions::default() };
             let mut model = train(&records, &options, |line| eprintln!("mtlint train: {line}"))?;
             if let serde_json::Value::Object(map) = &mut model.training {
                 map.insert("data".into(), serde_json::json!(data));

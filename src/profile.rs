@@ -409,10 +409,12 @@ impl ProfileTable {
         std::array::from_fn(|o| if counts[o] == 0 { 0.0 } else { sums[o] / counts[o] as f32 })
     }
 
-    /// Learns the table from weighted sentences (text, true = MT, weight) with add-one smoothing (in units
-    /// of the mean weight), keeping n-grams seen in at least `min_count` sentences. The weights let the
-    /// caller balance classes within domains without throwing data away.
-    pub fn train<'a>(examples: impl Iterator<Item = (&'a str, bool, f64)>, min_count: u32) -> Self {
+    /// Learns the table from weighted sentences (text, true = MT, weight) with additive smoothing of
+    /// `smoothing` times the mean weight, keeping n-grams seen in at least `min_count` sentences. The
+    /// weights let the caller balance classes within domains without throwing data away; when one class
+    /// has far fewer sentences (each weighing more), a larger `smoothing` keeps an n-gram that the small
+    /// class merely did not happen to contain from counting as strong evidence for the large one.
+    pub fn train<'a>(examples: impl Iterator<Item = (&'a str, bool, f64)>, min_count: u32, smoothing: f64) -> Self {
         let mut counts: FxHashMap<u64, ([f64; 2], u32, u8)> = FxHashMap::default();
         let (mut weight_sum, mut n) = (0.0, 0usize);
         for (text, is_mt, weight) in examples {
@@ -425,7 +427,7 @@ impl ProfileTable {
                 e.1 += 1;
             }
         }
-        let smoothing = if n == 0 { 1.0 } else { weight_sum / n as f64 };
+        let smoothing = smoothing * if n == 0 { 1.0 } else { weight_sum / n as f64 };
         let mut totals = [[0f64; 2]; MAX_ORDER];
         let mut vocab = [0f64; MAX_ORDER];
         for (c, _, order) in counts.values() {
@@ -655,7 +657,23 @@ mod tests {
         let mt = ["It is known for have an army.", "The company of the North has said."];
         let human = ["It is known for having an army.", "The company said it had done so."];
         let examples = mt.iter().map(|t| (*t, true, 1.0)).chain(human.iter().map(|t| (*t, false, 1.0)));
-        ProfileTable::train(examples.collect::<Vec<_>>().into_iter(), 1)
+        ProfileTable::train(examples.collect::<Vec<_>>().into_iter(), 1, 1.0)
+    }
+
+    #[test]
+    fn smoothing_shrinks_evidence_the_small_class_could_not_show() {
+        // 40 light MT sentences, 2 of them with "new gallery" (never in the 2 heavy human sentences): both
+        // classes weigh 40 in all, as balanced training weighs them.
+        let mut examples: Vec<(&str, bool, f64)> = vec![("The new gallery opened its doors.", true, 1.0); 2];
+        examples.extend(vec![("The council said it had done so.", true, 1.0); 38]);
+        examples.extend(vec![("The council said it had done so.", false, 20.0), ("The mayor said it was over.", false, 20.0)]);
+        let ratio = |smoothing: f64| {
+            let table = ProfileTable::train(examples.clone().into_iter(), 1, smoothing);
+            table.features(&Document::new("The new gallery opened its doors."), 0)[1] // mean bigram ratio
+        };
+        assert!(ratio(1.0) > 0.0, "seen in MT only: evidence for MT");
+        assert!(ratio(10.0) < ratio(1.0), "more smoothing, less weight on what the human class did not happen to hold");
+        assert!(ratio(10.0) > 0.0);
     }
 
     #[test]

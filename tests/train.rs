@@ -178,6 +178,23 @@ fn plain_human_and_mt_files_train_a_model_and_eval_draws_curves() {
 }
 
 #[test]
+fn profile_smoothing_is_recorded_and_nonsense_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.jsonl");
+    write_reviews(&data, 40, 5);
+    let (default, smoother) = (dir.path().join("default.json"), dir.path().join("smoother.json"));
+    train_model(&data, &default, &[]);
+    train_model(&data, &smoother, &["--profile-smoothing", "20"]);
+    let read = |p: &Path| -> Value { serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap() };
+    assert_eq!(read(&default)["training"]["profile_smoothing"], 3.0);
+    assert_eq!(read(&smoother)["training"]["profile_smoothing"], 20.0);
+    assert_ne!(read(&default)["heads"][0]["profile"], read(&smoother)["heads"][0]["profile"], "the option reaches the profile table");
+    let out = mtlint(&["train", "--data", data.to_str().unwrap(), "--profile-smoothing", "0", "--out", dir.path().join("m.json").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--profile-smoothing"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
 fn malformed_training_records_are_reported_with_their_line() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("bad.jsonl");
