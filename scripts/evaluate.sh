@@ -18,9 +18,32 @@ $bin eval --data $corpus --split test --context-by doc,system --by kind --format
 #    sources), each system's output of a document scored as one document.
 $bin eval --data $corpus --split test --where source=wmt22 --exclude pair=cs-en --exclude pair=de-en \
   --exclude pair=zh-en --exclude pair=liv-en --by kind --documents doc,system --format json > $out/wmt22_documents.json
-# 4. The seed articles against gold.tsv.
+# 4. Human English from newer sources than the corpus: the WMT24 English source documents (2024: news,
+#    social media, speech transcripts, literature; in neither the corpus nor the fluency model's text),
+#    each document scanned as scan reads an article. What share would a gate reject (verdict mt)?
+python3 - ../shared/wmt/wmt24 "$out/wmt24_documents.jsonl" <<'PY'
+import json, sys
+wmt24, out = sys.argv[1], sys.argv[2]
+docs = {}
+with open(f"{wmt24}/wmttest2024.en.docs", encoding="utf-8") as d, open(f"{wmt24}/wmttest2024.en.src.txt", encoding="utf-8") as t:
+    for meta, line in zip(d, t):
+        domain, doc = meta.rstrip("\n").split("\t")
+        if domain != "canary":
+            docs.setdefault((domain, doc), []).append(line.strip())
+with open(out, "w", encoding="utf-8") as f:
+    for (domain, doc), lines in docs.items():
+        f.write(json.dumps({"id": f"{domain}/{doc}", "text": "\n\n".join(lines)}) + "\n")
+PY
+$bin scan --input-format jsonl --format jsonl "$out/wmt24_documents.jsonl" > "$out/wmt24_scan.jsonl"
+# 4b. The same documents at other thresholds: what a gate passes and rejects at each (WMT24 verdicts
+#     from the scan's scores, with scan's rule: mt when the score is above the threshold).
+for t in 0.5 0.7 0.8 0.9 0.95; do
+  $bin eval --data $corpus --split test --where source=wmt22 --exclude pair=cs-en --exclude pair=de-en \
+    --exclude pair=zh-en --exclude pair=liv-en --by kind --documents doc,system --threshold $t --format json > "$out/wmt22_documents_at_$t.json"
+done
+# 5. The seed articles against gold.tsv.
 python3 scripts/seed_report.py --json > $out/seeds.json
-# 5. The generic baseline on the same split (char 1-5-gram TF-IDF + logistic regression).
+# 6. The generic baseline on the same split (char 1-5-gram TF-IDF + logistic regression).
 python3 scripts/baseline.py --train-kinds original,nmt,rbmt --out $out/baseline.json > $out/baseline.log
 python3 - "$out" <<'PY'
 import json, sys
@@ -49,6 +72,23 @@ print()
 shares = ", ".join(f"{v['value']} {v['verdict_mt']} of {v['documents']} ({100 * v['verdict_mt'] / max(v['documents'], 1):.1f}%)"
                    for v in dd["verdicts"])
 print(f"WMT22 documents with the verdict mt at threshold {k['threshold']:.2f} (what a gate rejects): {shares}")
+print()
+w24 = [json.loads(l) for l in open(f"{d}/wmt24_scan.jsonl")]
+cells = []
+for domain in sorted({r["id"].split("/")[0] for r in w24}):
+    rs = [r for r in w24 if r["id"].split("/")[0] == domain]
+    mt = sum(r["verdict"] == "mt" for r in rs)
+    cells.append(f"{domain} {mt} of {len(rs)} ({100 * mt / len(rs):.0f}%)")
+print("WMT24 English documents (human, newer sources, held out from everything) with the verdict mt: " + ", ".join(cells))
+print()
+domains = sorted({r["id"].split("/")[0] for r in w24})
+print("| threshold | WMT22 neural MT | WMT22 Apertium | WMT22 original English | WMT22 human translations | " + " | ".join(f"WMT24 {x} (human)" for x in domains) + " |")
+print("|---|---|---|---|---|" + "---|" * len(domains))
+for t in ("0.5", "0.7", "0.8", "0.9", "0.95"):
+    v = {x["value"]: x for x in json.load(open(f"{d}/wmt22_documents_at_{t}.json"))["documents"]["verdicts"]}
+    share = lambda k: f"{100 * v[k]['verdict_mt'] / v[k]['documents']:.1f}%"
+    w = [sum(r["score"] > float(t) for r in w24 if r["id"].startswith(x + "/")) / sum(r["id"].startswith(x + "/") for r in w24) for x in domains]
+    print(f"| {t} | {share('nmt')} | {share('rbmt')} | {share('original')} | {share('reference')} | " + " | ".join(f"{100 * x:.0f}%" for x in w) + " |")
 print()
 print(f"seeds: sentence ROC-AUC {s['sentence_roc_auc']:.3f} over {s['labelled_sentences']} labelled sentences; "
       f"{s['artifact_sentences_with_findings']}/{s['artifact_sentences']} artifact sentences carry a finding")

@@ -284,6 +284,10 @@ enum Command {
         /// Also draw the ROC and precision-recall curves into this SVG file.
         #[arg(long)]
         plot: Option<String>,
+        /// The threshold of the confusion matrices and verdict shares (default: the model's), to see what a
+        /// gate at another threshold would pass and reject.
+        #[arg(long)]
+        threshold: Option<f64>,
     },
     /// Build the fluency model (`models/fluency.bin`) from human English, one sentence per line.
     BuildFluency {
@@ -401,8 +405,12 @@ fn run() -> Result<ExitCode> {
             eprintln!("mtlint train: wrote {out}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { data, model, filter, by, documents, format, plot } => {
-            let model = load_model(model.as_deref())?;
+        Command::Eval { data, model, filter, by, documents, format, plot, threshold } => {
+            let mut model = load_model(model.as_deref())?;
+            if let Some(t) = threshold {
+                anyhow::ensure!((0.0..=1.0).contains(&t), "--threshold must be between 0 and 1");
+                model.threshold = t;
+            }
             let records = read_all_labelled(&data, &LabelFields::default(), &filter)?;
             let report = evaluate(&model, &records, by.as_deref(), &documents);
             if let Some(path) = &plot {

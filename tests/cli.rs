@@ -235,3 +235,27 @@ fn a_model_with_other_feature_names_is_refused() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("feature names do not match"), "{stderr}");
 }
+
+#[test]
+fn real_rule_based_mt_from_spanish_is_caught_with_its_artifacts() {
+    // Apertium's translation of a Spanish news paragraph (tests/fixtures/make_apertium_fixture.sh).
+    let out = mtlint(&["scan", "--format", "jsonl", &util::fixture("apertium_es.txt")], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc = jsonl(&out).into_iter().next().unwrap();
+    assert_eq!(doc["verdict"], "mt");
+    let findings: Vec<(String, String)> = doc["sentences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            let (text, start) = (s["text"].as_str().unwrap().to_string(), s["start"].as_u64().unwrap() as usize);
+            s["findings"].as_array().unwrap().iter().map(move |f| {
+                let (a, b) = (f["start"].as_u64().unwrap() as usize - start, f["end"].as_u64().unwrap() as usize - start);
+                (f["rule"].as_str().unwrap().to_string(), text[a..b].to_string())
+            })
+        })
+        .collect();
+    for expected in [("typography/thousands-dot", "3.000"), ("calque/literal-calque", "a 40 percent with"), ("repetition/stutter", "in in")] {
+        assert!(findings.iter().any(|(r, q)| r == expected.0 && q == expected.1), "{expected:?} not in {findings:?}");
+    }
+}

@@ -178,6 +178,26 @@ fn plain_human_and_mt_files_train_a_model_and_eval_draws_curves() {
 }
 
 #[test]
+fn eval_reports_verdicts_at_the_threshold_it_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.jsonl");
+    write_reviews(&data, 40, 11);
+    let at = |t: &str| -> Value {
+        let out = mtlint(&["eval", "--data", data.to_str().unwrap(), "--documents", "doc", "--format", "json", "--threshold", t]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let flagged = |v: &Value| v["documents"]["confusion"]["true_positive"].as_u64().unwrap() + v["documents"]["confusion"]["false_positive"].as_u64().unwrap();
+    let (low, mid, high) = (at("0.05"), at("0.5"), at("0.95"));
+    assert_eq!(low["threshold"], 0.05);
+    assert!(flagged(&low) >= flagged(&mid) && flagged(&mid) >= flagged(&high), "a higher threshold rejects no more documents");
+    assert!(flagged(&low) > flagged(&high), "the threshold changes the verdicts");
+    assert_eq!(low["roc_auc"], high["roc_auc"], "ranking does not depend on the threshold");
+    let out = mtlint(&["eval", "--data", data.to_str().unwrap(), "--threshold", "1.5"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn profile_smoothing_is_recorded_and_nonsense_refused() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data.jsonl");
