@@ -185,7 +185,8 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
         // A piece that starts with an ASCII letter is a word (most are): no character tests.
         let kind = if piece.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
             TokenKind::Word
-        } else if piece.chars().all(char::is_whitespace) {
+        } else if piece.bytes().all(|b| b == b' ') || piece.chars().all(char::is_whitespace) {
+            // (most whitespace pieces are spaces: tested as bytes before decoding characters)
             space_before = true;
             return;
         } else {
