@@ -135,8 +135,14 @@ fn vocabulary_word_symbol(doc: &Document, t: &crate::document::Token) -> u64 {
 /// The n-grams of a sentence's [`symbols`] as (order, key): every n-gram of orders 1 to [`MAX_ORDER`],
 /// by order, then left to right, the unigrams of the lone boundary symbols excluded. An n-gram's key
 /// hashes its order, then its symbols. Training counts these keys, and scoring computes them once per
-/// sentence and looks them up in each head's table.
-pub struct NgramKeys(Vec<(u8, u64)>);
+/// sentence and looks them up in each head's table. The keys are kept without their orders, those of
+/// each order together: a lookup sums each order's weights in a loop of its own.
+pub struct NgramKeys {
+    /// The keys of the unigrams, then those of the bigrams, then those of the trigrams.
+    keys: Vec<u64>,
+    /// Where the keys of each order end in `keys`.
+    ends: [usize; MAX_ORDER],
+}
 
 impl NgramKeys {
     /// The keys of `syms`, with the orders written out (the test module keeps the general definition).
@@ -145,15 +151,41 @@ impl NgramKeys {
         let step = |h: u64, s: u64| (h.rotate_left(23) ^ s).wrapping_mul(0x100000001b3);
         let seed = |order: u64| 0x9e3779b97f4a7c15u64.wrapping_mul(order + 1);
         let mut keys = Vec::with_capacity(syms.len() * MAX_ORDER);
+        let mut ends = [0; MAX_ORDER];
         if let (Some(&first), Some(&last)) = (syms.first(), syms.last()) {
             let s1 = seed(1);
-            keys.extend(syms.iter().filter(|&&s| s != first && s != last).map(|&s| (1u8, step(s1, s))));
+            keys.extend(syms.iter().filter(|&&s| s != first && s != last).map(|&s| step(s1, s)));
+            ends[0] = keys.len();
             let s2 = seed(2);
-            keys.extend(syms.windows(2).map(|w| (2u8, step(step(s2, w[0]), w[1]))));
+            keys.extend(syms.windows(2).map(|w| step(step(s2, w[0]), w[1])));
+            ends[1] = keys.len();
             let s3 = seed(3);
-            keys.extend(syms.windows(3).map(|w| (3u8, step(step(step(s3, w[0]), w[1]), w[2]))));
+            keys.extend(syms.windows(3).map(|w| step(step(step(s3, w[0]), w[1]), w[2])));
+            ends[2] = keys.len();
         }
-        NgramKeys(keys)
+        NgramKeys { keys, ends }
+    }
+
+    /// The keys of each order, orders 1 to [`MAX_ORDER`].
+    fn by_order(&self) -> [&[u64]; MAX_ORDER] {
+        [&self.keys[..self.ends[0]], &self.keys[self.ends[0]..self.ends[1]], &self.keys[self.ends[1]..self.ends[2]]]
+    }
+
+    /// Every (order, key), by order, then left to right.
+    pub fn iter(&self) -> impl Iterator<Item = (u8, u64)> + '_ {
+        self.by_order().into_iter().enumerate().flat_map(|(o, keys)| keys.iter().map(move |&k| (o as u8 + 1, k)))
+    }
+
+    /// Keys given as (order, key) in any order (kept in it within each order), for tests.
+    #[cfg(test)]
+    fn from_pairs(pairs: &[(u8, u64)]) -> NgramKeys {
+        let mut keys = Vec::with_capacity(pairs.len());
+        let mut ends = [0; MAX_ORDER];
+        for order in 1..=MAX_ORDER as u8 {
+            keys.extend(pairs.iter().filter(|p| p.0 == order).map(|p| p.1));
+            ends[order as usize - 1] = keys.len();
+        }
+        NgramKeys { keys, ends }
     }
 }
 
@@ -261,7 +293,7 @@ impl<const H: usize> Merged<H> {
 
     /// Starts loading the home buckets of `ngrams` into the cache, without waiting for them.
     fn prefetch(&self, ngrams: &NgramKeys) {
-        for &(_, key) in &ngrams.0 {
+        for &key in &ngrams.keys {
             if let Some(bucket) = self.buckets.get(home_bucket(key, self.homes)) {
                 crate::prefetch::prefetch(bucket);
             }
@@ -269,23 +301,23 @@ impl<const H: usize> Merged<H> {
     }
 
     fn features_of_ngrams(&self, ngrams: &NgramKeys, out: &mut [[f32; MAX_ORDER]]) {
-        let keys = &ngrams.0;
-        let mut sums = [[0.0f32; MAX_ORDER]; H];
-        let mut counts = [[0u32; MAX_ORDER]; H];
-        for &(order, key) in keys {
-            if let Some((bucket, slot)) = self.find(key) {
-                let o = order as usize - 1;
-                for h in 0..H {
-                    let w = bucket.weights[slot][h];
-                    if !w.is_nan() {
-                        sums[h][o] += w;
-                        counts[h][o] += 1;
+        for (o, keys) in ngrams.by_order().into_iter().enumerate() {
+            let mut sums = [0.0f32; H];
+            let mut counts = [0u32; H];
+            for &key in keys {
+                if let Some((bucket, slot)) = self.find(key) {
+                    for h in 0..H {
+                        let w = bucket.weights[slot][h];
+                        if !w.is_nan() {
+                            sums[h] += w;
+                            counts[h] += 1;
+                        }
                     }
                 }
             }
-        }
-        for (h, features) in out.iter_mut().enumerate().take(H) {
-            *features = std::array::from_fn(|o| if counts[h][o] == 0 { 0.0 } else { sums[h][o] / counts[h][o] as f32 });
+            for (h, features) in out.iter_mut().enumerate().take(H) {
+                features[o] = if counts[h] == 0 { 0.0 } else { sums[h] / counts[h] as f32 };
+            }
         }
     }
 
@@ -394,19 +426,20 @@ impl ProfileTable {
 
     /// [`Self::features`] of a sentence's n-gram keys (computed once when several tables score a sentence).
     pub fn features_of_ngrams(&self, ngrams: &NgramKeys) -> [f32; MAX_ORDER] {
-        let keys = &ngrams.0;
         let table = self.table();
-        let touched = keys.iter().fold(0u32, |acc, &(_, key)| acc ^ table.touch(key));
+        let touched = ngrams.keys.iter().fold(0u32, |acc, &key| acc ^ table.touch(key));
         std::hint::black_box(touched);
-        let mut sums = [0.0f32; MAX_ORDER];
-        let mut counts = [0u32; MAX_ORDER];
-        for &(order, key) in keys {
-            if let Some(w) = table.get(key) {
-                sums[order as usize - 1] += w;
-                counts[order as usize - 1] += 1;
+        let by_order = ngrams.by_order();
+        std::array::from_fn(|o| {
+            let (mut sum, mut count) = (0.0f32, 0u32);
+            for &key in by_order[o] {
+                if let Some(w) = table.get(key) {
+                    sum += w;
+                    count += 1;
+                }
             }
-        }
-        std::array::from_fn(|o| if counts[o] == 0 { 0.0 } else { sums[o] / counts[o] as f32 })
+            if count == 0 { 0.0 } else { sum / count as f32 }
+        })
     }
 
     /// Learns the table from weighted sentences (text, true = MT, weight) with add-one smoothing (in units
@@ -419,7 +452,7 @@ impl ProfileTable {
             weight_sum += weight;
             n += 1;
             let doc = Document::single_sentence(text);
-            for &(order, key) in &NgramKeys::of(&symbols(&doc, 0)).0 {
+            for (order, key) in NgramKeys::of(&symbols(&doc, 0)).iter() {
                 let e = counts.entry(key).or_insert(([0.0; 2], 0, order));
                 e.0[is_mt as usize] += weight;
                 e.1 += 1;
@@ -707,7 +740,7 @@ mod tests {
                 if !syms.is_empty() {
                     for_each_ngram(&syms, |order, key| expected.push((order as u8, key)));
                 }
-                assert_eq!(NgramKeys::of(&syms).0, expected, "{text:?} {syms:?}");
+                assert_eq!(NgramKeys::of(&syms).iter().collect::<Vec<_>>(), expected, "{text:?} {syms:?}");
             }
         }
     }
@@ -805,7 +838,7 @@ mod tests {
     #[test]
     fn merged_tables_give_each_heads_own_features() {
         let mut random = crate::test_rng::xorshift(0x9e37_79b9_7f4a_7c15u64);
-        let sentences: Vec<NgramKeys> = (0..60).map(|n| NgramKeys((0..n).map(|i| ((i % 3 + 1) as u8, random() % 4000)).collect())).collect();
+        let sentences: Vec<Vec<(u8, u64)>> = (0..60).map(|n| (0..n).map(|i| ((i % 3 + 1) as u8, random() % 4000)).collect()).collect();
         for heads in 2..=4usize {
             // Overlapping key sets, clusters (crowded buckets) and the ends of the key space.
             let tables: Vec<ProfileTable> = (0..heads)
@@ -819,8 +852,8 @@ mod tests {
             let refs: Vec<&ProfileTable> = tables.iter().collect();
             let merged = MergedProfiles::new(&refs).expect("2 to 4 heads");
             assert!(merged.merges(tables.iter()));
-            let mut probes = sentences.iter().map(|s| NgramKeys(s.0.clone())).collect::<Vec<_>>();
-            probes.push(NgramKeys(vec![(1, 0), (2, u64::MAX), (3, u64::MAX - 1), (1, (1u64 << 62) + 5), (2, 1u64 << 63)]));
+            let mut probes = sentences.iter().map(|s| NgramKeys::from_pairs(s)).collect::<Vec<_>>();
+            probes.push(NgramKeys::from_pairs(&[(1, 0), (2, u64::MAX), (3, u64::MAX - 1), (1, (1u64 << 62) + 5), (2, 1u64 << 63)]));
             for ngrams in &probes {
                 let mut out = [[f32::NAN; MAX_ORDER]; MergedProfiles::MAX_HEADS];
                 merged.features_of_ngrams(ngrams, &mut out);
