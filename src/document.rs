@@ -181,31 +181,31 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
         table.prefetch(&key);
         key
     };
-    crate::uax29::for_each_word_bound(sentence, |offset, piece| {
+    for (offset, piece) in crate::uax29::word_bounds(sentence) {
         // A piece that starts with an ASCII letter is a word (most are): no character tests.
         let kind = if piece.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
             TokenKind::Word
         } else if piece.bytes().all(|b| b == b' ') || piece.chars().all(char::is_whitespace) {
             // (most whitespace pieces are spaces: tested as bytes before decoding characters)
             space_before = true;
-            return;
+            continue;
         } else {
             classify(piece)
         };
         let start = span.start + offset;
         let token = Token { kind, span: Span::new(start, start + piece.len()), space_before, zipf: 0.0, lm: UNK, classes: Classes::NONE };
         space_before = false;
-        let key = if kind == TokenKind::Word { prefetched(&token) } else { WordKey::default() };
         // Join "well" "-" "trained" into one word when nothing separates them.
-        if let Some(joined) = join_hyphenated(text, &mut tokens, token) {
-            keys.truncate(tokens.len());
-            keys.push(prefetched(&joined));
-            tokens.push(joined);
-        } else {
-            keys.push(key);
-            tokens.push(token);
-        }
-    });
+        let token = match join_hyphenated(text, &mut tokens, token) {
+            Some(joined) => {
+                keys.truncate(tokens.len());
+                joined
+            }
+            None => token,
+        };
+        keys.push(if token.kind == TokenKind::Word { prefetched(&token) } else { WordKey::default() });
+        tokens.push(token);
+    }
     assert_eq!(keys.len(), tokens.len(), "a key per token");
     // Most words are in the fluency model's vocabulary or on a word list: one lookup in the table of both.
     for (t, key) in tokens.iter_mut().zip(&keys).filter(|(t, _)| t.kind == TokenKind::Word) {

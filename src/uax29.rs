@@ -442,73 +442,107 @@ fn first_word_len(s: &str, cats: impl Iterator<Item = (usize, WCat)>) -> usize {
     idx
 }
 
-/// Calls `f(offset, piece)` for the word-boundary segments of `text`, as
-/// `text.split_word_bound_indices()` gives them.
-#[inline]
-pub fn for_each_word_bound<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
-    let handled = if text.is_ascii() { true } else { text.chars().all(|c| word_category(c).is_some()) };
-    if !handled {
-        for (offset, piece) in text.split_word_bound_indices() {
-            f(offset, piece);
-        }
-        return;
-    }
-    let mut pos = 0;
-    if text.is_ascii() {
-        let bytes = text.as_bytes();
-        while pos < text.len() {
-            let rest = &text[pos..];
-            match ASCII_WORD[bytes[pos] as usize] {
-                // Most segments are a run of letters ended by a character that cannot continue a word
-                // (WB5, then WB999): found without the state machine. A letter run continues before a
-                // digit (WB9) or '_' (WB13a), and before a (Mid)letter/(Mid)numletter/quote only when a
-                // letter follows that (WB6).
-                WCat::ALetter => {
-                    let run = bytes[pos..].iter().position(|&b| ASCII_WORD[b as usize] != WCat::ALetter).unwrap_or(rest.len());
-                    let continues = bytes.get(pos + run).is_some_and(|&b| match ASCII_WORD[b as usize] {
-                        WCat::Numeric | WCat::ExtendNumLet => true,
-                        WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote => {
-                            bytes.get(pos + run + 1).is_some_and(|&b| ASCII_WORD[b as usize] == WCat::ALetter)
-                        }
-                        _ => false,
-                    });
-                    if !continues {
-                        f(pos, &rest[..run]);
-                        pos += run;
-                        continue;
-                    }
-                }
-                // Spaces stay together (WB3d) and nothing else joins them (ASCII has no Extend or Format).
-                WCat::WSegSpace => {
-                    let run = bytes[pos..].iter().position(|&b| b != b' ').unwrap_or(rest.len());
-                    f(pos, &rest[..run]);
-                    pos += run;
-                    continue;
-                }
-                // A segment that starts with one of these is that character alone: nothing joins after
-                // it (WB999), since the rules that join after a (Mid)letter/(Mid)num/quote (WB7, WB11)
-                // need it joined to the character before it, which starts no segment.
-                WCat::Any | WCat::MidNum | WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote | WCat::DoubleQuote => {
-                    f(pos, &rest[..1]);
-                    pos += 1;
-                    continue;
-                }
-                _ => {}
-            }
-            let cats = bytes[pos..].iter().enumerate().map(|(i, &b)| (i, ASCII_WORD[b as usize]));
-            let len = first_word_len(rest, cats);
-            f(pos, &rest[..len]);
-            pos += len;
-        }
+/// The word-boundary segments of `text` with their byte offsets, as `text.split_word_bound_indices()`
+/// gives them. An iterator rather than a callback, so that the tokeniser's loop body and the ASCII fast
+/// path below compile into one loop (a callback called from several places is not inlined).
+pub fn word_bounds(text: &str) -> WordBounds<'_> {
+    let mode = if text.is_ascii() {
+        Mode::Ascii
+    } else if text.chars().all(|c| word_category(c).is_some()) {
+        Mode::Handled
     } else {
-        while pos < text.len() {
-            let rest = &text[pos..];
-            let cats = rest.char_indices().map(|(i, c)| (i, word_category(c).unwrap_or(WCat::Any)));
-            let len = first_word_len(rest, cats);
-            f(pos, &rest[..len]);
-            pos += len;
+        Mode::Crate(text.split_word_bound_indices())
+    };
+    WordBounds { text, pos: 0, mode }
+}
+
+/// The iterator of [`word_bounds`].
+pub struct WordBounds<'t> {
+    text: &'t str,
+    /// Where the next segment starts (fast paths).
+    pos: usize,
+    mode: Mode<'t>,
+}
+
+/// How [`WordBounds`] finds the segments.
+enum Mode<'t> {
+    /// ASCII text: byte tables and shortcuts.
+    Ascii,
+    /// Text of characters handled here: the state machine, a character at a time.
+    Handled,
+    /// Other text: the crate.
+    Crate(unicode_segmentation::UWordBoundIndices<'t>),
+}
+
+impl<'t> Iterator for WordBounds<'t> {
+    type Item = (usize, &'t str);
+
+    #[inline]
+    fn next(&mut self) -> Option<(usize, &'t str)> {
+        let text = self.text;
+        let pos = self.pos;
+        if pos >= text.len() {
+            // (the crate's iterator keeps its own position)
+            return match &mut self.mode {
+                Mode::Crate(words) => words.next(),
+                _ => None,
+            };
         }
+        let len = match &mut self.mode {
+            Mode::Ascii => ascii_word_len(text, pos),
+            Mode::Handled => handled_word_len(&text[pos..]),
+            Mode::Crate(words) => return words.next(),
+        };
+        self.pos = pos + len;
+        Some((pos, &text[pos..pos + len]))
     }
+}
+
+/// The length of the segment of ASCII `text` that starts at `pos` (< `text.len()`).
+#[inline]
+fn ascii_word_len(text: &str, pos: usize) -> usize {
+    let bytes = text.as_bytes();
+    match ASCII_WORD[bytes[pos] as usize] {
+        // Most segments are a run of letters ended by a character that cannot continue a word
+        // (WB5, then WB999): found without the state machine. A letter run continues before a
+        // digit (WB9) or '_' (WB13a), and before a (Mid)letter/(Mid)numletter/quote only when a
+        // letter follows that (WB6).
+        WCat::ALetter => {
+            let run = bytes[pos..].iter().position(|&b| ASCII_WORD[b as usize] != WCat::ALetter).unwrap_or(bytes.len() - pos);
+            let continues = bytes.get(pos + run).is_some_and(|&b| match ASCII_WORD[b as usize] {
+                WCat::Numeric | WCat::ExtendNumLet => true,
+                WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote => {
+                    bytes.get(pos + run + 1).is_some_and(|&b| ASCII_WORD[b as usize] == WCat::ALetter)
+                }
+                _ => false,
+            });
+            if !continues {
+                return run;
+            }
+        }
+        // Spaces stay together (WB3d) and nothing else joins them (ASCII has no Extend or Format).
+        WCat::WSegSpace => return bytes[pos..].iter().position(|&b| b != b' ').unwrap_or(bytes.len() - pos),
+        // A segment that starts with one of these is that character alone: nothing joins after
+        // it (WB999), since the rules that join after a (Mid)letter/(Mid)num/quote (WB7, WB11)
+        // need it joined to the character before it, which starts no segment.
+        WCat::Any | WCat::MidNum | WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote | WCat::DoubleQuote => return 1,
+        _ => {}
+    }
+    ascii_machine_len(&text[pos..])
+}
+
+/// [`first_word_len`] of ASCII `rest` (the cases the shortcuts above leave).
+#[inline(never)]
+fn ascii_machine_len(rest: &str) -> usize {
+    let cats = rest.bytes().enumerate().map(|(i, b)| (i, ASCII_WORD[b as usize]));
+    first_word_len(rest, cats)
+}
+
+/// The length of the first segment of `rest` (not empty, every character handled here).
+#[inline(never)]
+fn handled_word_len(rest: &str) -> usize {
+    let cats = rest.char_indices().map(|(i, c)| (i, word_category(c).unwrap_or(WCat::Any)));
+    first_word_len(rest, cats)
 }
 
 /// [`word_category`] of every ASCII byte.
@@ -549,9 +583,7 @@ mod tests {
     }
 
     fn fast_words(text: &str) -> Vec<(usize, &str)> {
-        let mut out = Vec::new();
-        for_each_word_bound(text, |o, p| out.push((o, p)));
-        out
+        word_bounds(text).collect()
     }
 
     /// Every character handled here, and a few that are not.
