@@ -96,6 +96,21 @@ const ASCII_PLAIN_PART: [u8; 128] = {
     t
 };
 
+/// [`ASCII_PLAIN_PART`], and for the ASCII spaces (Sp) the part of a run of them: while no break may come,
+/// a space keeps it so (SB11 cannot hold after it, since it did not hold before it: the part before a
+/// space run is a plain one, a Close after no terminator, or the start), so the fast path takes it too.
+const ASCII_QUIET_PART: [u8; 128] = {
+    let mut t = ASCII_PLAIN_PART;
+    let mut b = 0;
+    while b < 128 {
+        if matches!(ASCII_SENTENCE[b], Some(SCat::Sp)) {
+            t[b] = part::SP_PLUS as u8;
+        }
+        b += 1;
+    }
+    t
+};
+
 /// What the sentence state machine remembers of a character (runs of Close and of Sp collapse): the
 /// crate keeps the last four in an array; here they are the four bytes of a `u32`, the latest lowest.
 mod part {
@@ -189,20 +204,22 @@ fn sentence_spans_fast(line: &str, base: usize, out: &mut Vec<Span>) -> bool {
         let mut pos = 0;
         while pos < bytes.len() {
             let b = bytes[pos];
-            // Most characters are letters, digits and the like, which cannot break where no break
-            // may come: they only add their part to the state (`step` would do the same), and a run
-            // of them leaves `may_break` false.
-            let plain = ASCII_PLAIN_PART[b as usize];
-            if plain != 0 && !segmenter.may_break {
-                let mut state = (segmenter.state << 8) | plain as u32;
-                pos += 1;
-                while let Some(&b) = bytes.get(pos) {
-                    let plain = ASCII_PLAIN_PART[b as usize];
-                    if plain == 0 {
-                        break;
+            // Most characters are letters, digits, spaces and the like, which cannot break where no
+            // break may come: they only add their part to the state (`step` would do the same: a run
+            // of spaces is one part), and a run of them leaves `may_break` false.
+            let quiet = ASCII_QUIET_PART[b as usize];
+            if quiet != 0 && !segmenter.may_break {
+                let mut state = segmenter.state;
+                let mut part = quiet as u32;
+                loop {
+                    if part != part::SP_PLUS || last(state) != part::SP_PLUS {
+                        state = (state << 8) | part;
                     }
-                    state = (state << 8) | plain as u32;
                     pos += 1;
+                    match bytes.get(pos) {
+                        Some(&b) if ASCII_QUIET_PART[b as usize] != 0 => part = ASCII_QUIET_PART[b as usize] as u32,
+                        _ => break,
+                    }
                 }
                 segmenter.state = state;
                 continue;
