@@ -77,10 +77,10 @@ pub(crate) fn word_class(lower: &str) -> (bool, Option<usize>) {
 }
 
 /// The number of distinct words among `words` ((hash, word) pairs, equal words with equal hashes):
-/// up to 32 words through a small open-addressing set of indices on the stack, more by sorting. Words
-/// are compared only when their hashes are equal.
+/// up to 64 words (all but the longest sentences) through a small open-addressing set of indices on the
+/// stack, more by sorting. Words are compared only when their hashes are equal.
 fn count_distinct(words: &mut [(u64, &str)]) -> usize {
-    const SLOTS: usize = 64;
+    const SLOTS: usize = 128;
     if words.len() > SLOTS / 2 {
         words.sort_unstable();
         let mut n = 0;
@@ -95,7 +95,7 @@ fn count_distinct(words: &mut [(u64, &str)]) -> usize {
     let mut slots = [0u8; SLOTS];
     let mut n = 0;
     for (i, &(h, w)) in words.iter().enumerate() {
-        let mut s = (h >> 58) as usize; // the hash's top bits: FxHash mixes them best
+        let mut s = (h >> (64 - SLOTS.trailing_zeros())) as usize; // the hash's top bits: FxHash mixes them best
         loop {
             match slots[s] {
                 0 => {
