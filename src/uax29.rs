@@ -111,6 +111,39 @@ const ASCII_QUIET_PART: [u8; 128] = {
     t
 };
 
+/// The state after the quiet run `run` (not empty, every byte's [`ASCII_QUIET_PART`] not 0) from
+/// `state`: what adding the run's parts one at a time gives (a part to each byte, a run of spaces one
+/// part, joining a space run the state ends with), found from the run's last four parts alone.
+fn after_quiet_run(state: State, run: &[u8]) -> State {
+    let part_of = |i: usize| ASCII_QUIET_PART[run[i] as usize] as u32;
+    // The run's last parts, the latest in the low byte.
+    let (mut parts, mut n) = (0u32, 0u32);
+    let mut i = run.len();
+    while i > 0 && n < 4 {
+        i -= 1;
+        let p = part_of(i);
+        if p == part::SP_PLUS && i > 0 && part_of(i - 1) == part::SP_PLUS {
+            continue; // (a space run counts at its first space)
+        }
+        parts |= p << (8 * n);
+        n += 1;
+    }
+    if n == 4 {
+        // (had the run's first space run joined the state's, the part before would be that space run)
+        return parts;
+    }
+    // The whole run's parts, after the state's.
+    if parts >> (8 * (n - 1)) == part::SP_PLUS && last(state) == part::SP_PLUS {
+        n -= 1;
+        parts &= (1u32 << (8 * n)).wrapping_sub(1);
+    }
+    if n == 0 {
+        state
+    } else {
+        (state << (8 * n)) | parts
+    }
+}
+
 /// What the sentence state machine remembers of a character (runs of Close and of Sp collapse): the
 /// crate keeps the last four in an array; here they are the four bytes of a `u32`, the latest lowest.
 mod part {
@@ -207,21 +240,10 @@ fn sentence_spans_fast(line: &str, base: usize, out: &mut Vec<Span>) -> bool {
             // Most characters are letters, digits, spaces and the like, which cannot break where no
             // break may come: they only add their part to the state (`step` would do the same: a run
             // of spaces is one part), and a run of them leaves `may_break` false.
-            let quiet = ASCII_QUIET_PART[b as usize];
-            if quiet != 0 && !segmenter.may_break {
-                let mut state = segmenter.state;
-                let mut part = quiet as u32;
-                loop {
-                    if part != part::SP_PLUS || last(state) != part::SP_PLUS {
-                        state = (state << 8) | part;
-                    }
-                    pos += 1;
-                    match bytes.get(pos) {
-                        Some(&b) if ASCII_QUIET_PART[b as usize] != 0 => part = ASCII_QUIET_PART[b as usize] as u32,
-                        _ => break,
-                    }
-                }
-                segmenter.state = state;
+            if ASCII_QUIET_PART[b as usize] != 0 && !segmenter.may_break {
+                let end = bytes[pos..].iter().position(|&b| ASCII_QUIET_PART[b as usize] == 0).map_or(bytes.len(), |n| pos + n);
+                segmenter.state = after_quiet_run(segmenter.state, &bytes[pos..end]);
+                pos = end;
                 continue;
             }
             let cat = ASCII_SENTENCE[b as usize].expect("every ASCII character has a category");
@@ -677,6 +699,26 @@ mod tests {
                 .collect();
             assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
             assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
+        }
+    }
+
+    #[test]
+    fn a_quiet_run_leaves_the_state_of_its_parts_one_by_one() {
+        let quiet: Vec<u8> = (0u8..128).filter(|&b| ASCII_QUIET_PART[b as usize] != 0).collect();
+        let mut next = crate::test_rng::xorshift(0x1234_5678_9abc_def1u64);
+        for round in 0..50_000 {
+            let len = 1 + (next() % 12) as usize;
+            // Mostly letters and spaces, so that space runs and short runs come often.
+            let run: Vec<u8> = (0..len).map(|_| if next() % 2 == 0 { b" a\t"[(next() % 3) as usize] } else { quiet[(next() % quiet.len() as u64) as usize] }).collect();
+            let state = if round % 2 == 0 { next() as u32 } else { (next() as u32 & !0xff) | part::SP_PLUS };
+            let mut expected = state;
+            for &b in &run {
+                let p = ASCII_QUIET_PART[b as usize] as u32;
+                if p != part::SP_PLUS || last(expected) != part::SP_PLUS {
+                    expected = (expected << 8) | p;
+                }
+            }
+            assert_eq!(after_quiet_run(state, &run), expected, "{run:?} from {state:#x}");
         }
     }
 
