@@ -142,23 +142,32 @@ pub fn fold_apostrophes(word: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Lowercases `text` without changing any character's byte offset.
+/// Lowercases `text` without changing any character's byte offset: a character whose lowercase form is
+/// one character of the same UTF-8 length gets it. The ASCII bytes are lowercased in one pass, and only
+/// the other characters (a few in a line of news) are decoded and looked up one by one.
 pub fn lowercase_same_offsets(text: &str) -> String {
+    let mut out = ascii_lowercase(text);
     if text.is_ascii() {
-        return ascii_lowercase(text);
+        return out;
     }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(k) = bytes[i..].iter().position(|b| !b.is_ascii()) {
+        let at = i + k;
+        // (`at` is a character boundary: the bytes before it are ASCII or whole characters)
+        let c = text[at..].chars().next().expect("a character starts at a non-ASCII byte");
         let mut lower = c.to_lowercase();
-        match (lower.next(), lower.next()) {
-            (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),
-            _ => out.push(c),
+        if let (Some(l), None) = (lower.next(), lower.next()) {
+            if l != c && l.len_utf8() == c.len_utf8() {
+                out.replace_range(at..at + c.len_utf8(), l.encode_utf8(&mut [0u8; 4]));
+            }
         }
+        i = at + c.len_utf8();
     }
     out
 }
 
-/// `text.to_ascii_lowercase()` for ASCII `text`.
+/// `text.to_ascii_lowercase()` (other characters are kept as they are).
 fn ascii_lowercase(text: &str) -> String {
     let mut out = text.to_owned();
     out.make_ascii_lowercase();
@@ -331,6 +340,28 @@ mod tests {
             for start in 0..text.len().min(9) {
                 assert_eq!(ascii_lowercase(&text[start..]), text[start..].to_ascii_lowercase());
             }
+        }
+    }
+
+    #[test]
+    fn lowercase_is_that_of_each_character_of_the_same_length() {
+        let reference = |text: &str| -> String {
+            text.chars()
+                .map(|c| {
+                    let mut lower = c.to_lowercase();
+                    match (lower.next(), lower.next()) {
+                        (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
+                        _ => c,
+                    }
+                })
+                .collect()
+        };
+        let mut next = crate::test_rng::xorshift(0x5851_f42d_4c95_7f2du64);
+        let alphabet: Vec<char> = "aZ .’“ÀÉİßẞΣΩЖǅⅫⒶ\u{130}\u{1e9e}K".chars().chain((0x80u32..0x600).filter_map(char::from_u32)).collect();
+        for _ in 0..5000 {
+            let len = (next() % 20) as usize;
+            let text: String = (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+            assert_eq!(lowercase_same_offsets(&text), reference(&text), "{text:?}");
         }
     }
 
