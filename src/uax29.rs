@@ -336,6 +336,13 @@ impl SentenceSegmenter<'_> {
 #[inline]
 pub fn sentence_spans(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
+    if text.is_ascii() {
+        // The state machine over the whole text, as the crate runs its own (every ASCII character is
+        // handled, so no line needs the crate): no search for the line ends.
+        let handled = sentence_spans_fast(text, 0, &mut out);
+        debug_assert!(handled, "every ASCII character is handled");
+        return out;
+    }
     let mut base = 0;
     for line in text.split_inclusive('\n') {
         if !sentence_spans_fast(line, base, &mut out) {
