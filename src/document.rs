@@ -216,30 +216,30 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
         tokens.push(token);
     }
     assert_eq!(keys.len(), tokens.len(), "a key per token");
+    // (an ASCII sentence has no typographic apostrophe to fold: its words need no search for one)
+    let ascii = sentence.is_ascii();
+    let fluency = crate::fluency::default_model();
     // Most words are in the fluency model's vocabulary or on a word list: one lookup in the table of both.
     for (t, key) in tokens.iter_mut().zip(&keys).filter(|(t, _)| t.kind == TokenKind::Word) {
         let low = t.span.slice(lower);
-        let word = fold_apostrophes(low);
-        if let std::borrow::Cow::Owned(folded) = &word {
-            // The word lists are looked up by the unfolded word, the vocabulary by the folded one.
-            t.classes = classes::of(low);
-            (t.lm, t.zipf) = crate::fluency::default_model().word_info(folded).unwrap_or_else(|| (UNK, english().zipf(folded)));
-            continue;
+        if !ascii {
+            if let std::borrow::Cow::Owned(folded) = fold_apostrophes(low) {
+                // The word lists are looked up by the unfolded word, the vocabulary by the folded one.
+                t.classes = classes::of(low);
+                (t.lm, t.zipf) = fluency.word_info(&folded).unwrap_or_else(|| (UNK, english().zipf(&folded)));
+                continue;
+            }
         }
         (t.lm, t.zipf, t.classes) = table.get_keyed(low.as_bytes(), key).unwrap_or_else(|| (UNK, english().zipf_keyed(low, key), Classes::NONE));
         if t.lm != UNK {
-            prefetch_word_data(t.lm);
+            // What scoring reads by a vocabulary word's id (its profile symbol, its fluency statistics:
+            // tables of the whole vocabulary, whose rarer words are not in the cache) starts loading,
+            // so that it arrives while the rest of the document is tokenised.
+            crate::profile::prefetch_vocabulary_symbol(t.lm);
+            fluency.prefetch_word(t.lm);
         }
     }
     tokens
-}
-
-/// Starts loading what scoring reads by a vocabulary word's id (its profile symbol, its fluency
-/// statistics: tables of the whole vocabulary, whose rarer words are not in the cache), so that it
-/// arrives while the rest of the document is tokenised.
-fn prefetch_word_data(id: u32) {
-    crate::profile::prefetch_vocabulary_symbol(id);
-    crate::fluency::default_model().prefetch_word(id);
 }
 
 /// The default fluency model's vocabulary and the detectors' listed words, each with what a token of it
