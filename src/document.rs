@@ -219,6 +219,7 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
     // (an ASCII sentence has no typographic apostrophe to fold: its words need no search for one)
     let ascii = sentence.is_ascii();
     let fluency = crate::fluency::default_model();
+    let symbols = crate::profile::vocabulary_symbols();
     // Most words are in the fluency model's vocabulary or on a word list: one lookup in the table of both.
     for (t, key) in tokens.iter_mut().zip(&keys).filter(|(t, _)| t.kind == TokenKind::Word) {
         let low = t.span.slice(lower);
@@ -235,7 +236,7 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
             // What scoring reads by a vocabulary word's id (its profile symbol, its fluency statistics:
             // tables of the whole vocabulary, whose rarer words are not in the cache) starts loading,
             // so that it arrives while the rest of the document is tokenised.
-            crate::profile::prefetch_vocabulary_symbol(t.lm);
+            crate::profile::prefetch_vocabulary_symbol(symbols, t.lm);
             fluency.prefetch_word(t.lm);
         }
     }

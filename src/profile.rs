@@ -62,6 +62,7 @@ pub fn symbols(doc: &Document, index: usize) -> Vec<u64> {
     let tokens = &doc.sentences[index].tokens;
     let mut out = Vec::with_capacity(tokens.len() + 2);
     out.push(START);
+    let cached = vocabulary_symbols();
     let mut first = true;
     for t in tokens {
         let h = match t.kind {
@@ -78,7 +79,7 @@ pub fn symbols(doc: &Document, index: usize) -> Vec<u64> {
                 if !first && doc.starts_uppercase(t) {
                     CAPITALISED
                 } else if t.lm != crate::fluency::UNK {
-                    vocabulary_word_symbol(doc, t)
+                    vocabulary_word_symbol(cached, doc, t)
                 } else {
                     word_symbol(crate::document::fold_apostrophes(doc.low(t)).as_bytes(), t.zipf)
                 }
@@ -106,22 +107,24 @@ fn word_symbol(lower: &[u8], zipf: f32) -> u64 {
 /// vocabulary entry (see `document::tokenize`), so one token's symbol is every token's of the word, and
 /// a common word is hashed once instead of once per token. Lazily, so that start-up does not hash the
 /// whole vocabulary.
-fn vocabulary_symbols() -> &'static [AtomicU64] {
+pub(crate) fn vocabulary_symbols() -> &'static [AtomicU64] {
     static SYMBOLS: std::sync::OnceLock<Vec<AtomicU64>> = std::sync::OnceLock::new();
     SYMBOLS.get_or_init(|| (0..crate::fluency::default_model().id_count()).map(|_| AtomicU64::new(0)).collect())
 }
 
 /// Starts loading the cached symbol of the vocabulary word with fluency id `id` (see
-/// [`crate::prefetch`]): tokenising calls it for each word it finds in the vocabulary.
-pub(crate) fn prefetch_vocabulary_symbol(id: u32) {
-    if let Some(slot) = vocabulary_symbols().get(id as usize) {
+/// [`crate::prefetch`]); `cached` is [`vocabulary_symbols`]. Tokenising calls it for each word it finds
+/// in the vocabulary.
+pub(crate) fn prefetch_vocabulary_symbol(cached: &[AtomicU64], id: u32) {
+    if let Some(slot) = cached.get(id as usize) {
         crate::prefetch::prefetch(slot);
     }
 }
 
-/// The symbol of the vocabulary word `t` (its `lm` id is not the unknown-word id).
-fn vocabulary_word_symbol(doc: &Document, t: &crate::document::Token) -> u64 {
-    let slot = &vocabulary_symbols()[t.lm as usize];
+/// The symbol of the vocabulary word `t` (its `lm` id is not the unknown-word id); `cached` is
+/// [`vocabulary_symbols`].
+fn vocabulary_word_symbol(cached: &[AtomicU64], doc: &Document, t: &crate::document::Token) -> u64 {
+    let slot = &cached[t.lm as usize];
     let cached = slot.load(Ordering::Relaxed);
     if cached != 0 {
         return cached;
