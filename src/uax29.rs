@@ -716,7 +716,7 @@ mod tests {
         for round in 0..50_000 {
             let len = 1 + (next() % 12) as usize;
             // Mostly letters and spaces, so that space runs and short runs come often.
-            let run: Vec<u8> = (0..len).map(|_| if next() % 2 == 0 { b" a\t"[(next() % 3) as usize] } else { quiet[(next() % quiet.len() as u64) as usize] }).collect();
+            let run: Vec<u8> = (0..len).map(|_| if next().is_multiple_of(2) { b" a\t"[(next() % 3) as usize] } else { quiet[(next() % quiet.len() as u64) as usize] }).collect();
             let state = if round % 2 == 0 { next() as u32 } else { (next() as u32 & !0xff) | part::SP_PLUS };
             let mut expected = state;
             for &b in &run {

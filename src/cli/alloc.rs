@@ -71,13 +71,13 @@ mod tests {
                 // SAFETY: a non-zero size; the block is written within its size and freed once.
                 unsafe {
                     let p = Allocator.alloc(layout);
-                    assert!(!p.is_null() && p as usize % align == 0, "{size} {align}");
+                    assert!(!p.is_null() && (p as usize).is_multiple_of(align), "{size} {align}");
                     p.write_bytes(7, size);
                     let q = Allocator.realloc(p, layout, size * 2);
-                    assert!(!q.is_null() && q as usize % align == 0 && *q.add(size - 1) == 7, "{size} {align}");
+                    assert!(!q.is_null() && (q as usize).is_multiple_of(align) && *q.add(size - 1) == 7, "{size} {align}");
                     Allocator.dealloc(q, Layout::from_size_align(size * 2, align).unwrap());
                     let z = Allocator.alloc_zeroed(layout);
-                    assert!(!z.is_null() && z as usize % align == 0 && *z.add(size - 1) == 0);
+                    assert!(!z.is_null() && (z as usize).is_multiple_of(align) && *z.add(size - 1) == 0);
                     Allocator.dealloc(z, layout);
                 }
             }
