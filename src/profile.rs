@@ -286,7 +286,8 @@ impl<const H: usize> Merged<H> {
         while let Some(bucket) = self.buckets.get(b) {
             for (slot, &k) in bucket.keys.iter().enumerate() {
                 if k >= key {
-                    return (k == key && !bucket.is_free(slot)).then_some((bucket, slot));
+                    // (only the key u64::MAX can be that of a free slot)
+                    return (k == key && (key != u64::MAX || !bucket.is_free(slot))).then_some((bucket, slot));
                 }
             }
             b += 1;
