@@ -102,7 +102,7 @@ impl<'t> Document<'t> {
 
     /// Whether token `t` (not empty) starts with an uppercase letter: an ASCII first byte is tested
     /// without slicing the token and decoding its first character.
-    #[inline]
+    #[inline(always)]
     pub fn starts_uppercase(&self, t: &Token) -> bool {
         match self.text.as_bytes().get(t.span.start) {
             Some(&b) if b.is_ascii() => b.is_ascii_uppercase(),
@@ -111,7 +111,7 @@ impl<'t> Document<'t> {
     }
 
     /// Whether token `t` (not empty) starts with a lowercase letter (tested as [`Document::starts_uppercase`]).
-    #[inline]
+    #[inline(always)]
     pub fn starts_lowercase(&self, t: &Token) -> bool {
         match self.text.as_bytes().get(t.span.start) {
             Some(&b) if b.is_ascii() => b.is_ascii_lowercase(),
