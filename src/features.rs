@@ -194,7 +194,8 @@ impl FeatureExtractor {
         let (mut commas, mut quotes, mut parens) = (0, 0, 0);
         let mut profile = [0u32; PROFILE_WORDS.len()];
         // The distinct words are counted from (hash, word) pairs (see count_distinct): words are
-        // compared only when their hashes are equal, so the count is exact.
+        // compared only when their hashes are equal, so the count is exact (equal words need equal
+        // hashes, nothing more).
         let mut distinct: Vec<(u64, &str)> = Vec::with_capacity(sentence.tokens.len());
         for (k, t) in sentence.tokens.iter().enumerate() {
             match t.kind {
@@ -227,7 +228,10 @@ impl FeatureExtractor {
                     if apostrophe && !lower.ends_with("'s") && !lower.ends_with("’s") {
                         contractions += 1;
                     }
-                    distinct.push((rustc_hash::FxBuildHasher.hash_one(lower), lower));
+                    // A word's hash: from its vocabulary id when it has one (equal words have equal
+                    // ids: the id is looked up by the word), else from its bytes.
+                    let hash = if t.lm != crate::fluency::UNK { (t.lm as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) } else { rustc_hash::FxBuildHasher.hash_one(lower) };
+                    distinct.push((hash, lower));
                 }
                 TokenKind::Number => numbers += 1,
                 TokenKind::Punct => match doc.tok(t) {
