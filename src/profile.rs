@@ -57,6 +57,18 @@ const SHAPES: [u64; 9] = [
     fnv(b"<w->", 0),
 ];
 
+/// The symbol of a punctuation token of one ASCII character, by its byte: the quote symbol for `"` and
+/// `'`, else the character's hash (what `symbols` gives any punctuation token).
+const ASCII_PUNCT_SYMBOLS: [u64; 128] = {
+    let mut t = [0u64; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = if b == b'"' as usize || b == b'\'' as usize { QUOTE } else { fnv(&[b as u8], 0) };
+        b += 1;
+    }
+    t
+};
+
 /// The symbol hashes of sentence `index`, with sentence-boundary symbols.
 pub fn symbols(doc: &Document, index: usize) -> Vec<u64> {
     let tokens = &doc.sentences[index].tokens;
@@ -69,10 +81,10 @@ pub fn symbols(doc: &Document, index: usize) -> Vec<u64> {
             TokenKind::Number => NUMBER,
             TokenKind::Punct => {
                 let s = doc.tok(t);
-                if matches!(s, "\"" | "“" | "”" | "„" | "«" | "»" | "'" | "‘" | "’") {
-                    QUOTE
-                } else {
-                    fnv(s.as_bytes(), 0)
+                match s.as_bytes() {
+                    &[b] if b.is_ascii() => ASCII_PUNCT_SYMBOLS[b as usize],
+                    _ if matches!(s, "\"" | "“" | "”" | "„" | "«" | "»" | "'" | "‘" | "’") => QUOTE,
+                    _ => fnv(s.as_bytes(), 0),
                 }
             }
             TokenKind::Word => {
