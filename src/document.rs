@@ -102,7 +102,7 @@ impl<'t> Document<'t> {
 
     /// Whether token `t` (not empty) starts with an uppercase letter: an ASCII first byte is tested
     /// without slicing the token and decoding its first character.
-    #[inline]
+    #[inline(always)]
     pub fn starts_uppercase(&self, t: &Token) -> bool {
         match self.text.as_bytes().get(t.span.start) {
             Some(&b) if b.is_ascii() => b.is_ascii_uppercase(),
@@ -111,7 +111,7 @@ impl<'t> Document<'t> {
     }
 
     /// Whether token `t` (not empty) starts with a lowercase letter (tested as [`Document::starts_uppercase`]).
-    #[inline]
+    #[inline(always)]
     pub fn starts_lowercase(&self, t: &Token) -> bool {
         match self.text.as_bytes().get(t.span.start) {
             Some(&b) if b.is_ascii() => b.is_ascii_lowercase(),
@@ -142,23 +142,32 @@ pub fn fold_apostrophes(word: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Lowercases `text` without changing any character's byte offset.
+/// Lowercases `text` without changing any character's byte offset: a character whose lowercase form is
+/// one character of the same UTF-8 length gets it. The ASCII bytes are lowercased in one pass, and only
+/// the other characters (a few in a line of news) are decoded and looked up one by one.
 pub fn lowercase_same_offsets(text: &str) -> String {
+    let mut out = ascii_lowercase(text);
     if text.is_ascii() {
-        return ascii_lowercase(text);
+        return out;
     }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(k) = bytes[i..].iter().position(|b| !b.is_ascii()) {
+        let at = i + k;
+        // (`at` is a character boundary: the bytes before it are ASCII or whole characters)
+        let c = text[at..].chars().next().expect("a character starts at a non-ASCII byte");
         let mut lower = c.to_lowercase();
-        match (lower.next(), lower.next()) {
-            (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),
-            _ => out.push(c),
+        if let (Some(l), None) = (lower.next(), lower.next()) {
+            if l != c && l.len_utf8() == c.len_utf8() {
+                out.replace_range(at..at + c.len_utf8(), l.encode_utf8(&mut [0u8; 4]));
+            }
         }
+        i = at + c.len_utf8();
     }
     out
 }
 
-/// `text.to_ascii_lowercase()` for ASCII `text`.
+/// `text.to_ascii_lowercase()` (other characters are kept as they are).
 fn ascii_lowercase(text: &str) -> String {
     let mut out = text.to_owned();
     out.make_ascii_lowercase();
@@ -181,55 +190,57 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
         table.prefetch(&key);
         key
     };
-    crate::uax29::for_each_word_bound(sentence, |offset, piece| {
+    for (offset, piece) in crate::uax29::word_bounds(sentence) {
         // A piece that starts with an ASCII letter is a word (most are): no character tests.
         let kind = if piece.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
             TokenKind::Word
-        } else if piece.chars().all(char::is_whitespace) {
+        } else if piece.bytes().all(|b| b == b' ') || piece.chars().all(char::is_whitespace) {
+            // (most whitespace pieces are spaces: tested as bytes before decoding characters)
             space_before = true;
-            return;
+            continue;
         } else {
             classify(piece)
         };
         let start = span.start + offset;
         let token = Token { kind, span: Span::new(start, start + piece.len()), space_before, zipf: 0.0, lm: UNK, classes: Classes::NONE };
         space_before = false;
-        let key = if kind == TokenKind::Word { prefetched(&token) } else { WordKey::default() };
         // Join "well" "-" "trained" into one word when nothing separates them.
-        if let Some(joined) = join_hyphenated(text, &mut tokens, token) {
-            keys.truncate(tokens.len());
-            keys.push(prefetched(&joined));
-            tokens.push(joined);
-        } else {
-            keys.push(key);
-            tokens.push(token);
-        }
-    });
+        let token = match join_hyphenated(text, &mut tokens, token) {
+            Some(joined) => {
+                keys.truncate(tokens.len());
+                joined
+            }
+            None => token,
+        };
+        keys.push(if token.kind == TokenKind::Word { prefetched(&token) } else { WordKey::default() });
+        tokens.push(token);
+    }
     assert_eq!(keys.len(), tokens.len(), "a key per token");
+    // (an ASCII sentence has no typographic apostrophe to fold: its words need no search for one)
+    let ascii = sentence.is_ascii();
+    let fluency = crate::fluency::default_model();
+    let symbols = crate::profile::vocabulary_symbols();
     // Most words are in the fluency model's vocabulary or on a word list: one lookup in the table of both.
     for (t, key) in tokens.iter_mut().zip(&keys).filter(|(t, _)| t.kind == TokenKind::Word) {
         let low = t.span.slice(lower);
-        let word = fold_apostrophes(low);
-        if let std::borrow::Cow::Owned(folded) = &word {
-            // The word lists are looked up by the unfolded word, the vocabulary by the folded one.
-            t.classes = classes::of(low);
-            (t.lm, t.zipf) = crate::fluency::default_model().word_info(folded).unwrap_or_else(|| (UNK, english().zipf(folded)));
-            continue;
+        if !ascii {
+            if let std::borrow::Cow::Owned(folded) = fold_apostrophes(low) {
+                // The word lists are looked up by the unfolded word, the vocabulary by the folded one.
+                t.classes = classes::of(low);
+                (t.lm, t.zipf) = fluency.word_info(&folded).unwrap_or_else(|| (UNK, english().zipf(&folded)));
+                continue;
+            }
         }
         (t.lm, t.zipf, t.classes) = table.get_keyed(low.as_bytes(), key).unwrap_or_else(|| (UNK, english().zipf_keyed(low, key), Classes::NONE));
         if t.lm != UNK {
-            prefetch_word_data(t.lm);
+            // What scoring reads by a vocabulary word's id (its profile symbol, its fluency statistics:
+            // tables of the whole vocabulary, whose rarer words are not in the cache) starts loading,
+            // so that it arrives while the rest of the document is tokenised.
+            crate::profile::prefetch_vocabulary_symbol(symbols, t.lm);
+            fluency.prefetch_word(t.lm);
         }
     }
     tokens
-}
-
-/// Starts loading what scoring reads by a vocabulary word's id (its profile symbol, its fluency
-/// statistics: tables of the whole vocabulary, whose rarer words are not in the cache), so that it
-/// arrives while the rest of the document is tokenised.
-fn prefetch_word_data(id: u32) {
-    crate::profile::prefetch_vocabulary_symbol(id);
-    crate::fluency::default_model().prefetch_word(id);
 }
 
 /// The default fluency model's vocabulary and the detectors' listed words, each with what a token of it
@@ -330,6 +341,28 @@ mod tests {
             for start in 0..text.len().min(9) {
                 assert_eq!(ascii_lowercase(&text[start..]), text[start..].to_ascii_lowercase());
             }
+        }
+    }
+
+    #[test]
+    fn lowercase_is_that_of_each_character_of_the_same_length() {
+        let reference = |text: &str| -> String {
+            text.chars()
+                .map(|c| {
+                    let mut lower = c.to_lowercase();
+                    match (lower.next(), lower.next()) {
+                        (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
+                        _ => c,
+                    }
+                })
+                .collect()
+        };
+        let mut next = crate::test_rng::xorshift(0x5851_f42d_4c95_7f2du64);
+        let alphabet: Vec<char> = "aZ .’“ÀÉİßẞΣΩЖǅⅫⒶ\u{130}\u{1e9e}K".chars().chain((0x80u32..0x600).filter_map(char::from_u32)).collect();
+        for _ in 0..5000 {
+            let len = (next() % 20) as usize;
+            let text: String = (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+            assert_eq!(lowercase_same_offsets(&text), reference(&text), "{text:?}");
         }
     }
 

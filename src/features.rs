@@ -77,10 +77,10 @@ pub(crate) fn word_class(lower: &str) -> (bool, Option<usize>) {
 }
 
 /// The number of distinct words among `words` ((hash, word) pairs, equal words with equal hashes):
-/// up to 32 words through a small open-addressing set of indices on the stack, more by sorting. Words
-/// are compared only when their hashes are equal.
+/// up to 64 words (all but the longest sentences) through a small open-addressing set of indices on the
+/// stack, more by sorting. Words are compared only when their hashes are equal.
 fn count_distinct(words: &mut [(u64, &str)]) -> usize {
-    const SLOTS: usize = 64;
+    const SLOTS: usize = 128;
     if words.len() > SLOTS / 2 {
         words.sort_unstable();
         let mut n = 0;
@@ -95,7 +95,7 @@ fn count_distinct(words: &mut [(u64, &str)]) -> usize {
     let mut slots = [0u8; SLOTS];
     let mut n = 0;
     for (i, &(h, w)) in words.iter().enumerate() {
-        let mut s = (h >> 58) as usize; // the hash's top bits: FxHash mixes them best
+        let mut s = (h >> (64 - SLOTS.trailing_zeros())) as usize; // the hash's top bits: FxHash mixes them best
         loop {
             match slots[s] {
                 0 => {
@@ -194,7 +194,8 @@ impl FeatureExtractor {
         let (mut commas, mut quotes, mut parens) = (0, 0, 0);
         let mut profile = [0u32; PROFILE_WORDS.len()];
         // The distinct words are counted from (hash, word) pairs (see count_distinct): words are
-        // compared only when their hashes are equal, so the count is exact.
+        // compared only when their hashes are equal, so the count is exact (equal words need equal
+        // hashes, nothing more).
         let mut distinct: Vec<(u64, &str)> = Vec::with_capacity(sentence.tokens.len());
         for (k, t) in sentence.tokens.iter().enumerate() {
             match t.kind {
@@ -227,7 +228,10 @@ impl FeatureExtractor {
                     if apostrophe && !lower.ends_with("'s") && !lower.ends_with("’s") {
                         contractions += 1;
                     }
-                    distinct.push((rustc_hash::FxBuildHasher.hash_one(lower), lower));
+                    // A word's hash: from its vocabulary id when it has one (equal words have equal
+                    // ids: the id is looked up by the word), else from its bytes.
+                    let hash = if t.lm != crate::fluency::UNK { (t.lm as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) } else { rustc_hash::FxBuildHasher.hash_one(lower) };
+                    distinct.push((hash, lower));
                 }
                 TokenKind::Number => numbers += 1,
                 TokenKind::Punct => match doc.tok(t) {

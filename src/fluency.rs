@@ -561,11 +561,15 @@ impl Collocations<'_> {
             {
                 // The cheapest test first (the others look at the text).
                 let content = !p.function && !w.function && id > UNK && pid > UNK;
-                let adjacent = || doc.text[pt.span.end..t.span.start].trim().is_empty();
+                let adjacent = || {
+                    // (most gaps are one space: tested as bytes before trimming)
+                    let gap = &doc.text[pt.span.end..t.span.start];
+                    gap.bytes().all(|b| b == b' ') || gap.trim().is_empty()
+                };
                 let capitalised = || {
                     doc.starts_uppercase(t) || doc.starts_uppercase(pt)
                 };
-                if content && adjacent() && !capitalised() {
+                if content && !capitalised() && adjacent() {
                     let (ca, cb) = (m.count(pid), m.count(id));
                     let expected = ca as f32 * cb as f32 / total;
                     if ca >= self.min_word_count && cb >= self.min_word_count && expected >= self.min_expected && m.bigram_count(pid, id) == 0 {

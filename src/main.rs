@@ -20,7 +20,7 @@ use std::process::ExitCode;
 /// mimalloc instead of the system allocator: scoring makes many small, short-lived allocations per
 /// sentence (tokens, findings, report strings), which it serves with fewer instructions.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: cli::alloc::Allocator = cli::alloc::Allocator;
 
 const EXIT_HELP: &str = "EXIT STATUS:\n  0  success\n  1  (gate) records were rejected, or more than --max-reject-rate of them\n  2  usage error, I/O error (the message names the file), or (scan, extract) an input record that could not\n     be read (its file and line are reported; every other record is still processed)\n  A closed standard output (| head) is not an error.";
 

@@ -75,6 +75,10 @@ impl Head {
     }
 }
 
+/// Most features whose standardised values [`Model::score_heads`] keeps on the stack (the feature set
+/// has 58; a longer vector takes the general path).
+const STANDARDISED_ON_STACK: usize = 64;
+
 pub(crate) fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
@@ -193,6 +197,23 @@ impl Model {
         let mut profiles = [[0.0f32; MAX_ORDER]; MergedProfiles::MAX_HEADS];
         if let Some(m) = merged {
             m.features_of_ngrams(&ngrams, &mut profiles);
+        }
+        let total = shared + MAX_ORDER;
+        if total <= STANDARDISED_ON_STACK && self.means.len() == total && self.stds.len() == total {
+            // The shared features are standardised once for all heads (the same numbers head_logit
+            // computes, summed in the same order): only the profile's differ from head to head.
+            let mut x = [0.0f64; STANDARDISED_ON_STACK];
+            for (x, value) in x.iter_mut().zip(self.standardised(&features)) {
+                *x = value;
+            }
+            for (h, head) in self.heads.iter().enumerate() {
+                let profile = if merged.is_some() { profiles[h] } else { head.profile.features_of_ngrams(&ngrams) };
+                for (o, value) in profile.iter().enumerate() {
+                    x[shared + o] = (*value as f64 - self.means[shared + o]) / self.stds[shared + o];
+                }
+                each(h, head.logit(x[..total].iter().copied()), profile);
+            }
+            return (features, findings);
         }
         for (h, head) in self.heads.iter().enumerate() {
             let profile = if merged.is_some() { profiles[h] } else { head.profile.features_of_ngrams(&ngrams) };

@@ -57,28 +57,41 @@ const SHAPES: [u64; 9] = [
     fnv(b"<w->", 0),
 ];
 
+/// The symbol of a punctuation token of one ASCII character, by its byte: the quote symbol for `"` and
+/// `'`, else the character's hash (what `symbols` gives any punctuation token).
+const ASCII_PUNCT_SYMBOLS: [u64; 128] = {
+    let mut t = [0u64; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = if b == b'"' as usize || b == b'\'' as usize { QUOTE } else { fnv(&[b as u8], 0) };
+        b += 1;
+    }
+    t
+};
+
 /// The symbol hashes of sentence `index`, with sentence-boundary symbols.
 pub fn symbols(doc: &Document, index: usize) -> Vec<u64> {
     let tokens = &doc.sentences[index].tokens;
     let mut out = Vec::with_capacity(tokens.len() + 2);
     out.push(START);
+    let cached = vocabulary_symbols();
     let mut first = true;
     for t in tokens {
         let h = match t.kind {
             TokenKind::Number => NUMBER,
             TokenKind::Punct => {
                 let s = doc.tok(t);
-                if matches!(s, "\"" | "“" | "”" | "„" | "«" | "»" | "'" | "‘" | "’") {
-                    QUOTE
-                } else {
-                    fnv(s.as_bytes(), 0)
+                match s.as_bytes() {
+                    &[b] if b.is_ascii() => ASCII_PUNCT_SYMBOLS[b as usize],
+                    _ if matches!(s, "\"" | "“" | "”" | "„" | "«" | "»" | "'" | "‘" | "’") => QUOTE,
+                    _ => fnv(s.as_bytes(), 0),
                 }
             }
             TokenKind::Word => {
                 if !first && doc.starts_uppercase(t) {
                     CAPITALISED
                 } else if t.lm != crate::fluency::UNK {
-                    vocabulary_word_symbol(doc, t)
+                    vocabulary_word_symbol(cached, doc, t)
                 } else {
                     word_symbol(crate::document::fold_apostrophes(doc.low(t)).as_bytes(), t.zipf)
                 }
@@ -106,22 +119,24 @@ fn word_symbol(lower: &[u8], zipf: f32) -> u64 {
 /// vocabulary entry (see `document::tokenize`), so one token's symbol is every token's of the word, and
 /// a common word is hashed once instead of once per token. Lazily, so that start-up does not hash the
 /// whole vocabulary.
-fn vocabulary_symbols() -> &'static [AtomicU64] {
+pub(crate) fn vocabulary_symbols() -> &'static [AtomicU64] {
     static SYMBOLS: std::sync::OnceLock<Vec<AtomicU64>> = std::sync::OnceLock::new();
     SYMBOLS.get_or_init(|| (0..crate::fluency::default_model().id_count()).map(|_| AtomicU64::new(0)).collect())
 }
 
 /// Starts loading the cached symbol of the vocabulary word with fluency id `id` (see
-/// [`crate::prefetch`]): tokenising calls it for each word it finds in the vocabulary.
-pub(crate) fn prefetch_vocabulary_symbol(id: u32) {
-    if let Some(slot) = vocabulary_symbols().get(id as usize) {
+/// [`crate::prefetch`]); `cached` is [`vocabulary_symbols`]. Tokenising calls it for each word it finds
+/// in the vocabulary.
+pub(crate) fn prefetch_vocabulary_symbol(cached: &[AtomicU64], id: u32) {
+    if let Some(slot) = cached.get(id as usize) {
         crate::prefetch::prefetch(slot);
     }
 }
 
-/// The symbol of the vocabulary word `t` (its `lm` id is not the unknown-word id).
-fn vocabulary_word_symbol(doc: &Document, t: &crate::document::Token) -> u64 {
-    let slot = &vocabulary_symbols()[t.lm as usize];
+/// The symbol of the vocabulary word `t` (its `lm` id is not the unknown-word id); `cached` is
+/// [`vocabulary_symbols`].
+fn vocabulary_word_symbol(cached: &[AtomicU64], doc: &Document, t: &crate::document::Token) -> u64 {
+    let slot = &cached[t.lm as usize];
     let cached = slot.load(Ordering::Relaxed);
     if cached != 0 {
         return cached;
@@ -135,8 +150,14 @@ fn vocabulary_word_symbol(doc: &Document, t: &crate::document::Token) -> u64 {
 /// The n-grams of a sentence's [`symbols`] as (order, key): every n-gram of orders 1 to [`MAX_ORDER`],
 /// by order, then left to right, the unigrams of the lone boundary symbols excluded. An n-gram's key
 /// hashes its order, then its symbols. Training counts these keys, and scoring computes them once per
-/// sentence and looks them up in each head's table.
-pub struct NgramKeys(Vec<(u8, u64)>);
+/// sentence and looks them up in each head's table. The keys are kept without their orders, those of
+/// each order together: a lookup sums each order's weights in a loop of its own.
+pub struct NgramKeys {
+    /// The keys of the unigrams, then those of the bigrams, then those of the trigrams.
+    keys: Vec<u64>,
+    /// Where the keys of each order end in `keys`.
+    ends: [usize; MAX_ORDER],
+}
 
 impl NgramKeys {
     /// The keys of `syms`, with the orders written out (the test module keeps the general definition).
@@ -145,15 +166,41 @@ impl NgramKeys {
         let step = |h: u64, s: u64| (h.rotate_left(23) ^ s).wrapping_mul(0x100000001b3);
         let seed = |order: u64| 0x9e3779b97f4a7c15u64.wrapping_mul(order + 1);
         let mut keys = Vec::with_capacity(syms.len() * MAX_ORDER);
+        let mut ends = [0; MAX_ORDER];
         if let (Some(&first), Some(&last)) = (syms.first(), syms.last()) {
             let s1 = seed(1);
-            keys.extend(syms.iter().filter(|&&s| s != first && s != last).map(|&s| (1u8, step(s1, s))));
+            keys.extend(syms.iter().filter(|&&s| s != first && s != last).map(|&s| step(s1, s)));
+            ends[0] = keys.len();
             let s2 = seed(2);
-            keys.extend(syms.windows(2).map(|w| (2u8, step(step(s2, w[0]), w[1]))));
+            keys.extend(syms.windows(2).map(|w| step(step(s2, w[0]), w[1])));
+            ends[1] = keys.len();
             let s3 = seed(3);
-            keys.extend(syms.windows(3).map(|w| (3u8, step(step(step(s3, w[0]), w[1]), w[2]))));
+            keys.extend(syms.windows(3).map(|w| step(step(step(s3, w[0]), w[1]), w[2])));
+            ends[2] = keys.len();
         }
-        NgramKeys(keys)
+        NgramKeys { keys, ends }
+    }
+
+    /// The keys of each order, orders 1 to [`MAX_ORDER`].
+    fn by_order(&self) -> [&[u64]; MAX_ORDER] {
+        [&self.keys[..self.ends[0]], &self.keys[self.ends[0]..self.ends[1]], &self.keys[self.ends[1]..self.ends[2]]]
+    }
+
+    /// Every (order, key), by order, then left to right.
+    pub fn iter(&self) -> impl Iterator<Item = (u8, u64)> + '_ {
+        self.by_order().into_iter().enumerate().flat_map(|(o, keys)| keys.iter().map(move |&k| (o as u8 + 1, k)))
+    }
+
+    /// Keys given as (order, key) in any order (kept in it within each order), for tests.
+    #[cfg(test)]
+    fn from_pairs(pairs: &[(u8, u64)]) -> NgramKeys {
+        let mut keys = Vec::with_capacity(pairs.len());
+        let mut ends = [0; MAX_ORDER];
+        for order in 1..=MAX_ORDER as u8 {
+            keys.extend(pairs.iter().filter(|p| p.0 == order).map(|p| p.1));
+            ends[order as usize - 1] = keys.len();
+        }
+        NgramKeys { keys, ends }
     }
 }
 
@@ -251,7 +298,8 @@ impl<const H: usize> Merged<H> {
         while let Some(bucket) = self.buckets.get(b) {
             for (slot, &k) in bucket.keys.iter().enumerate() {
                 if k >= key {
-                    return (k == key && !bucket.is_free(slot)).then_some((bucket, slot));
+                    // (only the key u64::MAX can be that of a free slot)
+                    return (k == key && (key != u64::MAX || !bucket.is_free(slot))).then_some((bucket, slot));
                 }
             }
             b += 1;
@@ -261,7 +309,7 @@ impl<const H: usize> Merged<H> {
 
     /// Starts loading the home buckets of `ngrams` into the cache, without waiting for them.
     fn prefetch(&self, ngrams: &NgramKeys) {
-        for &(_, key) in &ngrams.0 {
+        for &key in &ngrams.keys {
             if let Some(bucket) = self.buckets.get(home_bucket(key, self.homes)) {
                 crate::prefetch::prefetch(bucket);
             }
@@ -269,23 +317,23 @@ impl<const H: usize> Merged<H> {
     }
 
     fn features_of_ngrams(&self, ngrams: &NgramKeys, out: &mut [[f32; MAX_ORDER]]) {
-        let keys = &ngrams.0;
-        let mut sums = [[0.0f32; MAX_ORDER]; H];
-        let mut counts = [[0u32; MAX_ORDER]; H];
-        for &(order, key) in keys {
-            if let Some((bucket, slot)) = self.find(key) {
-                let o = order as usize - 1;
-                for h in 0..H {
-                    let w = bucket.weights[slot][h];
-                    if !w.is_nan() {
-                        sums[h][o] += w;
-                        counts[h][o] += 1;
+        for (o, keys) in ngrams.by_order().into_iter().enumerate() {
+            let mut sums = [0.0f32; H];
+            let mut counts = [0u32; H];
+            for &key in keys {
+                if let Some((bucket, slot)) = self.find(key) {
+                    for h in 0..H {
+                        let w = bucket.weights[slot][h];
+                        if !w.is_nan() {
+                            sums[h] += w;
+                            counts[h] += 1;
+                        }
                     }
                 }
             }
-        }
-        for (h, features) in out.iter_mut().enumerate().take(H) {
-            *features = std::array::from_fn(|o| if counts[h][o] == 0 { 0.0 } else { sums[h][o] / counts[h][o] as f32 });
+            for (h, features) in out.iter_mut().enumerate().take(H) {
+                features[o] = if counts[h] == 0 { 0.0 } else { sums[h] / counts[h] as f32 };
+            }
         }
     }
 
@@ -394,19 +442,20 @@ impl ProfileTable {
 
     /// [`Self::features`] of a sentence's n-gram keys (computed once when several tables score a sentence).
     pub fn features_of_ngrams(&self, ngrams: &NgramKeys) -> [f32; MAX_ORDER] {
-        let keys = &ngrams.0;
         let table = self.table();
-        let touched = keys.iter().fold(0u32, |acc, &(_, key)| acc ^ table.touch(key));
+        let touched = ngrams.keys.iter().fold(0u32, |acc, &key| acc ^ table.touch(key));
         std::hint::black_box(touched);
-        let mut sums = [0.0f32; MAX_ORDER];
-        let mut counts = [0u32; MAX_ORDER];
-        for &(order, key) in keys {
-            if let Some(w) = table.get(key) {
-                sums[order as usize - 1] += w;
-                counts[order as usize - 1] += 1;
+        let by_order = ngrams.by_order();
+        std::array::from_fn(|o| {
+            let (mut sum, mut count) = (0.0f32, 0u32);
+            for &key in by_order[o] {
+                if let Some(w) = table.get(key) {
+                    sum += w;
+                    count += 1;
+                }
             }
-        }
-        std::array::from_fn(|o| if counts[o] == 0 { 0.0 } else { sums[o] / counts[o] as f32 })
+            if count == 0 { 0.0 } else { sum / count as f32 }
+        })
     }
 
     /// Learns the table from weighted sentences (text, true = MT, weight) with additive smoothing of
@@ -421,7 +470,7 @@ impl ProfileTable {
             weight_sum += weight;
             n += 1;
             let doc = Document::single_sentence(text);
-            for &(order, key) in &NgramKeys::of(&symbols(&doc, 0)).0 {
+            for (order, key) in NgramKeys::of(&symbols(&doc, 0)).iter() {
                 let e = counts.entry(key).or_insert(([0.0; 2], 0, order));
                 e.0[is_mt as usize] += weight;
                 e.1 += 1;
@@ -725,7 +774,7 @@ mod tests {
                 if !syms.is_empty() {
                     for_each_ngram(&syms, |order, key| expected.push((order as u8, key)));
                 }
-                assert_eq!(NgramKeys::of(&syms).0, expected, "{text:?} {syms:?}");
+                assert_eq!(NgramKeys::of(&syms).iter().collect::<Vec<_>>(), expected, "{text:?} {syms:?}");
             }
         }
     }
@@ -823,7 +872,7 @@ mod tests {
     #[test]
     fn merged_tables_give_each_heads_own_features() {
         let mut random = crate::test_rng::xorshift(0x9e37_79b9_7f4a_7c15u64);
-        let sentences: Vec<NgramKeys> = (0..60).map(|n| NgramKeys((0..n).map(|i| ((i % 3 + 1) as u8, random() % 4000)).collect())).collect();
+        let sentences: Vec<Vec<(u8, u64)>> = (0..60).map(|n| (0..n).map(|i| ((i % 3 + 1) as u8, random() % 4000)).collect()).collect();
         for heads in 2..=4usize {
             // Overlapping key sets, clusters (crowded buckets) and the ends of the key space.
             let tables: Vec<ProfileTable> = (0..heads)
@@ -837,8 +886,8 @@ mod tests {
             let refs: Vec<&ProfileTable> = tables.iter().collect();
             let merged = MergedProfiles::new(&refs).expect("2 to 4 heads");
             assert!(merged.merges(tables.iter()));
-            let mut probes = sentences.iter().map(|s| NgramKeys(s.0.clone())).collect::<Vec<_>>();
-            probes.push(NgramKeys(vec![(1, 0), (2, u64::MAX), (3, u64::MAX - 1), (1, (1u64 << 62) + 5), (2, 1u64 << 63)]));
+            let mut probes = sentences.iter().map(|s| NgramKeys::from_pairs(s)).collect::<Vec<_>>();
+            probes.push(NgramKeys::from_pairs(&[(1, 0), (2, u64::MAX), (3, u64::MAX - 1), (1, (1u64 << 62) + 5), (2, 1u64 << 63)]));
             for ngrams in &probes {
                 let mut out = [[f32::NAN; MAX_ORDER]; MergedProfiles::MAX_HEADS];
                 merged.features_of_ngrams(ngrams, &mut out);

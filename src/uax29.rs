@@ -96,6 +96,54 @@ const ASCII_PLAIN_PART: [u8; 128] = {
     t
 };
 
+/// [`ASCII_PLAIN_PART`], and for the ASCII spaces (Sp) the part of a run of them: while no break may come,
+/// a space keeps it so (SB11 cannot hold after it, since it did not hold before it: the part before a
+/// space run is a plain one, a Close after no terminator, or the start), so the fast path takes it too.
+const ASCII_QUIET_PART: [u8; 128] = {
+    let mut t = ASCII_PLAIN_PART;
+    let mut b = 0;
+    while b < 128 {
+        if matches!(ASCII_SENTENCE[b], Some(SCat::Sp)) {
+            t[b] = part::SP_PLUS as u8;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// The state after the quiet run `run` (not empty, every byte's [`ASCII_QUIET_PART`] not 0) from
+/// `state`: what adding the run's parts one at a time gives (a part to each byte, a run of spaces one
+/// part, joining a space run the state ends with), found from the run's last four parts alone.
+fn after_quiet_run(state: State, run: &[u8]) -> State {
+    let part_of = |i: usize| ASCII_QUIET_PART[run[i] as usize] as u32;
+    // The run's last parts, the latest in the low byte.
+    let (mut parts, mut n) = (0u32, 0u32);
+    let mut i = run.len();
+    while i > 0 && n < 4 {
+        i -= 1;
+        let p = part_of(i);
+        if p == part::SP_PLUS && i > 0 && part_of(i - 1) == part::SP_PLUS {
+            continue; // (a space run counts at its first space)
+        }
+        parts |= p << (8 * n);
+        n += 1;
+    }
+    if n == 4 {
+        // (had the run's first space run joined the state's, the part before would be that space run)
+        return parts;
+    }
+    // The whole run's parts, after the state's.
+    if parts >> (8 * (n - 1)) == part::SP_PLUS && last(state) == part::SP_PLUS {
+        n -= 1;
+        parts &= (1u32 << (8 * n)).wrapping_sub(1);
+    }
+    if n == 0 {
+        state
+    } else {
+        (state << (8 * n)) | parts
+    }
+}
+
 /// What the sentence state machine remembers of a character (runs of Close and of Sp collapse): the
 /// crate keeps the last four in an array; here they are the four bytes of a `u32`, the latest lowest.
 mod part {
@@ -189,22 +237,13 @@ fn sentence_spans_fast(line: &str, base: usize, out: &mut Vec<Span>) -> bool {
         let mut pos = 0;
         while pos < bytes.len() {
             let b = bytes[pos];
-            // Most characters are letters, digits and the like, which cannot break where no break
-            // may come: they only add their part to the state (`step` would do the same), and a run
-            // of them leaves `may_break` false.
-            let plain = ASCII_PLAIN_PART[b as usize];
-            if plain != 0 && !segmenter.may_break {
-                let mut state = (segmenter.state << 8) | plain as u32;
-                pos += 1;
-                while let Some(&b) = bytes.get(pos) {
-                    let plain = ASCII_PLAIN_PART[b as usize];
-                    if plain == 0 {
-                        break;
-                    }
-                    state = (state << 8) | plain as u32;
-                    pos += 1;
-                }
-                segmenter.state = state;
+            // Most characters are letters, digits, spaces and the like, which cannot break where no
+            // break may come: they only add their part to the state (`step` would do the same: a run
+            // of spaces is one part), and a run of them leaves `may_break` false.
+            if ASCII_QUIET_PART[b as usize] != 0 && !segmenter.may_break {
+                let end = bytes[pos..].iter().position(|&b| ASCII_QUIET_PART[b as usize] == 0).map_or(bytes.len(), |n| pos + n);
+                segmenter.state = after_quiet_run(segmenter.state, &bytes[pos..end]);
+                pos = end;
                 continue;
             }
             let cat = ASCII_SENTENCE[b as usize].expect("every ASCII character has a category");
@@ -297,6 +336,13 @@ impl SentenceSegmenter<'_> {
 #[inline]
 pub fn sentence_spans(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
+    if text.is_ascii() {
+        // The state machine over the whole text, as the crate runs its own (every ASCII character is
+        // handled, so no line needs the crate): no search for the line ends.
+        let handled = sentence_spans_fast(text, 0, &mut out);
+        debug_assert!(handled, "every ASCII character is handled");
+        return out;
+    }
     let mut base = 0;
     for line in text.split_inclusive('\n') {
         if !sentence_spans_fast(line, base, &mut out) {
@@ -442,73 +488,107 @@ fn first_word_len(s: &str, cats: impl Iterator<Item = (usize, WCat)>) -> usize {
     idx
 }
 
-/// Calls `f(offset, piece)` for the word-boundary segments of `text`, as
-/// `text.split_word_bound_indices()` gives them.
-#[inline]
-pub fn for_each_word_bound<'t>(text: &'t str, mut f: impl FnMut(usize, &'t str)) {
-    let handled = if text.is_ascii() { true } else { text.chars().all(|c| word_category(c).is_some()) };
-    if !handled {
-        for (offset, piece) in text.split_word_bound_indices() {
-            f(offset, piece);
-        }
-        return;
-    }
-    let mut pos = 0;
-    if text.is_ascii() {
-        let bytes = text.as_bytes();
-        while pos < text.len() {
-            let rest = &text[pos..];
-            match ASCII_WORD[bytes[pos] as usize] {
-                // Most segments are a run of letters ended by a character that cannot continue a word
-                // (WB5, then WB999): found without the state machine. A letter run continues before a
-                // digit (WB9) or '_' (WB13a), and before a (Mid)letter/(Mid)numletter/quote only when a
-                // letter follows that (WB6).
-                WCat::ALetter => {
-                    let run = bytes[pos..].iter().position(|&b| ASCII_WORD[b as usize] != WCat::ALetter).unwrap_or(rest.len());
-                    let continues = bytes.get(pos + run).is_some_and(|&b| match ASCII_WORD[b as usize] {
-                        WCat::Numeric | WCat::ExtendNumLet => true,
-                        WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote => {
-                            bytes.get(pos + run + 1).is_some_and(|&b| ASCII_WORD[b as usize] == WCat::ALetter)
-                        }
-                        _ => false,
-                    });
-                    if !continues {
-                        f(pos, &rest[..run]);
-                        pos += run;
-                        continue;
-                    }
-                }
-                // Spaces stay together (WB3d) and nothing else joins them (ASCII has no Extend or Format).
-                WCat::WSegSpace => {
-                    let run = bytes[pos..].iter().position(|&b| b != b' ').unwrap_or(rest.len());
-                    f(pos, &rest[..run]);
-                    pos += run;
-                    continue;
-                }
-                // A segment that starts with one of these is that character alone: nothing joins after
-                // it (WB999), since the rules that join after a (Mid)letter/(Mid)num/quote (WB7, WB11)
-                // need it joined to the character before it, which starts no segment.
-                WCat::Any | WCat::MidNum | WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote | WCat::DoubleQuote => {
-                    f(pos, &rest[..1]);
-                    pos += 1;
-                    continue;
-                }
-                _ => {}
-            }
-            let cats = bytes[pos..].iter().enumerate().map(|(i, &b)| (i, ASCII_WORD[b as usize]));
-            let len = first_word_len(rest, cats);
-            f(pos, &rest[..len]);
-            pos += len;
-        }
+/// The word-boundary segments of `text` with their byte offsets, as `text.split_word_bound_indices()`
+/// gives them. An iterator rather than a callback, so that the tokeniser's loop body and the ASCII fast
+/// path below compile into one loop (a callback called from several places is not inlined).
+pub fn word_bounds(text: &str) -> WordBounds<'_> {
+    let mode = if text.is_ascii() {
+        Mode::Ascii
+    } else if text.chars().all(|c| word_category(c).is_some()) {
+        Mode::Handled
     } else {
-        while pos < text.len() {
-            let rest = &text[pos..];
-            let cats = rest.char_indices().map(|(i, c)| (i, word_category(c).unwrap_or(WCat::Any)));
-            let len = first_word_len(rest, cats);
-            f(pos, &rest[..len]);
-            pos += len;
+        Mode::Crate(text.split_word_bound_indices())
+    };
+    WordBounds { text, pos: 0, mode }
+}
+
+/// The iterator of [`word_bounds`].
+pub struct WordBounds<'t> {
+    text: &'t str,
+    /// Where the next segment starts (fast paths).
+    pos: usize,
+    mode: Mode<'t>,
+}
+
+/// How [`WordBounds`] finds the segments.
+enum Mode<'t> {
+    /// ASCII text: byte tables and shortcuts.
+    Ascii,
+    /// Text of characters handled here: the state machine, a character at a time.
+    Handled,
+    /// Other text: the crate.
+    Crate(unicode_segmentation::UWordBoundIndices<'t>),
+}
+
+impl<'t> Iterator for WordBounds<'t> {
+    type Item = (usize, &'t str);
+
+    #[inline]
+    fn next(&mut self) -> Option<(usize, &'t str)> {
+        let text = self.text;
+        let pos = self.pos;
+        if pos >= text.len() {
+            // (the crate's iterator keeps its own position)
+            return match &mut self.mode {
+                Mode::Crate(words) => words.next(),
+                _ => None,
+            };
         }
+        let len = match &mut self.mode {
+            Mode::Ascii => ascii_word_len(text, pos),
+            Mode::Handled => handled_word_len(&text[pos..]),
+            Mode::Crate(words) => return words.next(),
+        };
+        self.pos = pos + len;
+        Some((pos, &text[pos..pos + len]))
     }
+}
+
+/// The length of the segment of ASCII `text` that starts at `pos` (< `text.len()`).
+#[inline]
+fn ascii_word_len(text: &str, pos: usize) -> usize {
+    let bytes = text.as_bytes();
+    match ASCII_WORD[bytes[pos] as usize] {
+        // Most segments are a run of letters ended by a character that cannot continue a word
+        // (WB5, then WB999): found without the state machine. A letter run continues before a
+        // digit (WB9) or '_' (WB13a), and before a (Mid)letter/(Mid)numletter/quote only when a
+        // letter follows that (WB6).
+        WCat::ALetter => {
+            let run = bytes[pos..].iter().position(|&b| ASCII_WORD[b as usize] != WCat::ALetter).unwrap_or(bytes.len() - pos);
+            let continues = bytes.get(pos + run).is_some_and(|&b| match ASCII_WORD[b as usize] {
+                WCat::Numeric | WCat::ExtendNumLet => true,
+                WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote => {
+                    bytes.get(pos + run + 1).is_some_and(|&b| ASCII_WORD[b as usize] == WCat::ALetter)
+                }
+                _ => false,
+            });
+            if !continues {
+                return run;
+            }
+        }
+        // Spaces stay together (WB3d) and nothing else joins them (ASCII has no Extend or Format).
+        WCat::WSegSpace => return bytes[pos..].iter().position(|&b| b != b' ').unwrap_or(bytes.len() - pos),
+        // A segment that starts with one of these is that character alone: nothing joins after
+        // it (WB999), since the rules that join after a (Mid)letter/(Mid)num/quote (WB7, WB11)
+        // need it joined to the character before it, which starts no segment.
+        WCat::Any | WCat::MidNum | WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote | WCat::DoubleQuote => return 1,
+        _ => {}
+    }
+    ascii_machine_len(&text[pos..])
+}
+
+/// [`first_word_len`] of ASCII `rest` (the cases the shortcuts above leave).
+#[inline(never)]
+fn ascii_machine_len(rest: &str) -> usize {
+    let cats = rest.bytes().enumerate().map(|(i, b)| (i, ASCII_WORD[b as usize]));
+    first_word_len(rest, cats)
+}
+
+/// The length of the first segment of `rest` (not empty, every character handled here).
+#[inline(never)]
+fn handled_word_len(rest: &str) -> usize {
+    let cats = rest.char_indices().map(|(i, c)| (i, word_category(c).unwrap_or(WCat::Any)));
+    first_word_len(rest, cats)
 }
 
 /// [`word_category`] of every ASCII byte.
@@ -549,9 +629,7 @@ mod tests {
     }
 
     fn fast_words(text: &str) -> Vec<(usize, &str)> {
-        let mut out = Vec::new();
-        for_each_word_bound(text, |o, p| out.push((o, p)));
-        out
+        word_bounds(text).collect()
     }
 
     /// Every character handled here, and a few that are not.
@@ -628,6 +706,26 @@ mod tests {
                 .collect();
             assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
             assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
+        }
+    }
+
+    #[test]
+    fn a_quiet_run_leaves_the_state_of_its_parts_one_by_one() {
+        let quiet: Vec<u8> = (0u8..128).filter(|&b| ASCII_QUIET_PART[b as usize] != 0).collect();
+        let mut next = crate::test_rng::xorshift(0x1234_5678_9abc_def1u64);
+        for round in 0..50_000 {
+            let len = 1 + (next() % 12) as usize;
+            // Mostly letters and spaces, so that space runs and short runs come often.
+            let run: Vec<u8> = (0..len).map(|_| if next().is_multiple_of(2) { b" a\t"[(next() % 3) as usize] } else { quiet[(next() % quiet.len() as u64) as usize] }).collect();
+            let state = if round % 2 == 0 { next() as u32 } else { (next() as u32 & !0xff) | part::SP_PLUS };
+            let mut expected = state;
+            for &b in &run {
+                let p = ASCII_QUIET_PART[b as usize] as u32;
+                if p != part::SP_PLUS || last(expected) != part::SP_PLUS {
+                    expected = (expected << 8) | p;
+                }
+            }
+            assert_eq!(after_quiet_run(state, &run), expected, "{run:?} from {state:#x}");
         }
     }
 

@@ -23,8 +23,16 @@ const PARALLEL_LINKS: &[&str] = &["and", "or", "but", "nor", "while", "whereas",
 /// How many words apart two copies of a content word may be to count.
 const WINDOW: usize = 8;
 
+/// `word` without a final "ies", else without a final 's' (tested on bytes: both are ASCII).
 fn stem(word: &str) -> &str {
-    word.strip_suffix("ies").or_else(|| word.strip_suffix('s')).unwrap_or(word)
+    let b = word.as_bytes();
+    if b.ends_with(b"ies") {
+        &word[..word.len() - 3]
+    } else if b.last() == Some(&b's') {
+        &word[..word.len() - 1]
+    } else {
+        word
+    }
 }
 
 /// `a == b`, testing length and first byte before comparing the rest: most word pairs differ there.
@@ -112,6 +120,13 @@ mod tests {
 
     fn flags(text: &str) -> Vec<(String, String)> {
         run(&Repetition, text)
+    }
+
+    #[test]
+    fn stems_strip_ies_or_s() {
+        for w in ["", "s", "ies", "cities", "laboratories", "laboratory", "press", "bus", "a", "é", "cafés", "naïves", "studies’"] {
+            assert_eq!(stem(w), w.strip_suffix("ies").or_else(|| w.strip_suffix('s')).unwrap_or(w), "{w}");
+        }
     }
 
     #[test]
