@@ -66,6 +66,14 @@ fn write_reviews(path: &Path, docs: usize, seed: u64) {
 }
 
 /// Trains a model on `data` into `model` with `extra` options; the run must succeed.
+/// A temporary directory holding `data.jsonl`: `docs` generated review documents (see [`write_reviews`]).
+fn reviews_in_tempdir(docs: usize, seed: u64) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.jsonl");
+    write_reviews(&data, docs, seed);
+    (dir, data)
+}
+
 fn train_model(data: &Path, model: &Path, extra: &[&str]) {
     let mut args = vec!["train", "--data", data.to_str().unwrap(), "--out", model.to_str().unwrap()];
     args.extend(extra);
@@ -100,9 +108,7 @@ fn retraining_on_a_new_domain_learns_it() {
 
 #[test]
 fn training_is_deterministic_and_its_model_is_usable() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data.jsonl");
-    write_reviews(&data, 60, 7);
+    let (dir, data) = reviews_in_tempdir(60, 7);
     let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
     for m in [&a, &b] {
         train_model(&data, m, &[]);
@@ -124,9 +130,7 @@ fn training_is_deterministic_and_its_model_is_usable() {
 #[test]
 fn the_rule_prior_keeps_weight_on_rules_the_training_data_never_shows() {
     // The generated reviews carry no untranslated words, so the data alone says nothing about that rule.
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data.jsonl");
-    write_reviews(&data, 60, 3);
+    let (dir, data) = reviews_in_tempdir(60, 3);
     let weight_of = |model: &Path, feature: &str| -> f64 {
         let m: Value = serde_json::from_slice(&std::fs::read(model).unwrap()).unwrap();
         let i = m["feature_names"].as_array().unwrap().iter().position(|n| n == feature).unwrap();
@@ -179,9 +183,7 @@ fn plain_human_and_mt_files_train_a_model_and_eval_draws_curves() {
 
 #[test]
 fn eval_reports_verdicts_at_the_threshold_it_is_given() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data.jsonl");
-    write_reviews(&data, 40, 11);
+    let (_dir, data) = reviews_in_tempdir(40, 11);
     let at = |t: &str| -> Value {
         let out = mtlint(&["eval", "--data", data.to_str().unwrap(), "--documents", "doc", "--format", "json", "--threshold", t]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -199,9 +201,7 @@ fn eval_reports_verdicts_at_the_threshold_it_is_given() {
 
 #[test]
 fn profile_smoothing_is_recorded_and_nonsense_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data.jsonl");
-    write_reviews(&data, 40, 5);
+    let (dir, data) = reviews_in_tempdir(40, 5);
     let (default, smoother) = (dir.path().join("default.json"), dir.path().join("smoother.json"));
     train_model(&data, &default, &[]);
     train_model(&data, &smoother, &["--profile-smoothing", "20"]);
