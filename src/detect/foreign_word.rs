@@ -85,6 +85,9 @@ impl Detector for ForeignWords {
                 if capitalised && !has_accent(lower) && zipf < 4.5 {
                     continue; // a capitalised sentence opener is often a name
                 }
+                if capitalised && tokens.get(i + 1).is_some_and(|n| n.classes.has(crate::detect::classes::Classes::SPEECH_VERB)) {
+                    continue; // a speaker's name ("Aquilo asked")
+                }
                 out.push(Finding::new(
                     Family::ForeignWord,
                     "untranslated-word",
@@ -153,6 +156,9 @@ mod tests {
         assert!(flags("Leader Kim Jong-un met Ha Tae-keung and Señora López in Zürich.").is_empty());
         assert!(flags("The party calls itself “Podemos” and its voters the “indignados”.").is_empty());
         assert!(flags("A kindergarten teacher felt angst over the pizza and pasta.").is_empty());
+        // A capitalised opener before a speech verb is the speaker's name.
+        assert!(flags("Aquilo asked, winking at Ivory.").is_empty());
+        assert_eq!(flags("They said aquilo was over.").len(), 1, "the same word lowercase, inside a sentence");
     }
 
     #[test]

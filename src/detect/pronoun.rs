@@ -111,7 +111,10 @@ struct View<'d> {
     person: bool,
 }
 
-const SPEECH_VERBS: &[&str] = &["said", "says", "told", "added", "stated", "announced", "insisted", "argued", "wrote"];
+const SPEECH_VERBS: &[&str] = &[
+    "said", "says", "told", "added", "stated", "announced", "insisted", "argued", "wrote", "asked", "replied", "answered",
+    "inquired", "shouted", "whispered",
+];
 
 /// Whether token `i` is followed by a speech verb ("Trump said", "he said"): the word is a speaker.
 fn followed_by_speech_verb(tokens: &[Token], i: usize) -> bool {
@@ -361,6 +364,7 @@ mod tests {
         assert!(flags("The company named Angela Smith as chief. She and the board said it was time.").is_empty());
         assert!(flags("The ministry said on Monday. Minister Lee said he would resign.").is_empty());
         assert!(flags("Germany's chancellor spoke in Berlin. He said the talks went well.").is_empty());
+        assert!(flags("The ministry denied it on Monday. \"Why now?\" she asked.").is_empty());
         assert!(flags("Pyongyang has denied it. Trump said he met Kim in Hanoi.").is_empty());
         assert!(flags("Washington has denied it. Trump said he would not go.").is_empty());
         assert!(flags("Angela Merkel visited France. The trip to Paris went well. Her aides said so.").is_empty());

@@ -11,7 +11,7 @@ use crate::document::Document;
 pub struct Repetition;
 
 /// Words that may legitimately be doubled ("had had", "that that", "very very").
-const DOUBLING_ALLOWED: &[&str] = &["had", "that", "is", "very", "no", "bye", "ha", "yes", "so", "many", "far", "long", "more", "really", "knock", "boo"];
+const DOUBLING_ALLOWED: &[&str] = &["had", "that", "is", "very", "no", "bye", "ha", "yes", "so", "many", "far", "long", "more", "really", "knock", "boo", "way"];
 
 /// Function words between two copies that make the pair idiomatic ("step by step", "year after year").
 const IDIOM_LINKS: &[&str] = &["by", "after", "to", "for", "and", "or", "upon", "over", "on", "in", "against", "versus", "vs"];
@@ -157,5 +157,6 @@ mod tests {
         assert!(flags("Prices rose year after year, step by step, and he had had enough.").is_empty());
         assert!(flags("The vaccine was approved in December, and by March the regulators had approved a second one made by another company entirely unrelated to the first vaccine.").is_empty());
         assert!(flags("Kim Kim is a name; that that is is that.").is_empty());
+        assert!(flags("It made the chorus pop off way way harder.").is_empty());
     }
 }

@@ -93,8 +93,8 @@ const COUNT_WORDS: &[&str] = &["people", "persons", "inhabitants", "residents", 
 /// "3.000 million", "1.500 people", "2.345.678": a dot between groups of three digits is a thousands
 /// separator, as in Spanish, Portuguese, Italian and German; English writes "3,000" and "1,500". One dot
 /// group alone is also an English decimal ("4.176 million", a bond yield of "1.625"), so it counts only
-/// when the group is "000" (English does not write "3.000 million") or a word that counts whole things
-/// follows; two or more groups are never a decimal.
+/// when the group is "000" (English does not write "3.000 million"; "1.000" is left alone, a perfect
+/// batting average) or a word that counts whole things follows; two or more groups are never a decimal.
 fn thousands_dots(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>) {
     for (i, t) in tokens.iter().enumerate().filter(|(_, t)| t.kind == TokenKind::Number) {
         let s = doc.tok(t);
@@ -108,7 +108,7 @@ fn thousands_dots(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>) {
         let counted = || {
             tokens.get(i + 1).is_some_and(|n| n.kind == TokenKind::Word && n.space_before && COUNT_WORDS.contains(&doc.low(n)))
         };
-        if rest.len() >= 2 || rest[0] == "000" || counted() {
+        if rest.len() >= 2 || (rest[0] == "000" && !matches!(head, "0" | "1")) || counted() {
             out.push(finding(
                 "thousands-dot",
                 t.span.start,
@@ -138,7 +138,10 @@ fn doubled_punctuation(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>)
             let part_of_ellipsis = ta == "." && tb == "." && (dot(i + 2) || (i > 0 && dot(i - 1)));
             let abbreviation_then_stop = ta == "." && tb != "." && !b.space_before && !a.space_before;
             let informal_ellipsis = ta == "." && tb == "." && !b.space_before;
-            if !part_of_ellipsis && !abbreviation_then_stop && !informal_ellipsis {
+            // ". :(" / ". ;)": a sentence ended, then an emoticon.
+            let emoticon = matches!(tb, ":" | ";")
+                && tokens.get(i + 2).is_some_and(|c| !c.space_before && matches!(doc.tok(c), "(" | ")" | "D" | "P" | "p" | "/" | "|" | "3" | "O" | "o"));
+            if !part_of_ellipsis && !abbreviation_then_stop && !informal_ellipsis && !emoticon {
                 out.push(finding("doubled-punctuation", a.span.start, b.span.end, "doubled sentence punctuation"));
             }
         } else if matches!(tb, "," | ".") && b.space_before && a.kind != TokenKind::Punct {
@@ -259,6 +262,7 @@ mod tests {
         assert_eq!(flags("The city has 2.345.678 inhabitants.")[0].0, "typography/thousands-dot");
         assert!(flags("The yield rose to 1.625% and the index to 3.125 points.").is_empty());
         assert!(flags("Cases reached 4.176 million and earnings 2.267 trillion naira.").is_empty());
+        assert!(flags("He is hitting 1.000 in the series.").is_empty());
         assert!(flags("Version 2.5 shipped; it weighs 1.250 kg and costs 3,000 euros.").is_empty());
     }
 
@@ -279,6 +283,7 @@ mod tests {
         assert!(flags("It arrived late..never again.").is_empty());
         assert!(flags("We have high salaries ... it has been a shock.").is_empty());
         assert!(flags("Let reverence for the laws . . . become the religion.").is_empty());
+        assert!(flags("I am genuinely sorry to read that. :( Otherwise, perfect. :D").is_empty());
     }
 
     #[test]
