@@ -123,11 +123,16 @@ impl ScoringArgs {
 
     fn threshold(&self, scanner: &mut Scanner) -> Result<()> {
         if let Some(t) = self.threshold {
-            anyhow::ensure!((0.0..=1.0).contains(&t), "--threshold must be between 0 and 1");
-            scanner.threshold = t;
+            scanner.threshold = checked_threshold(t)?;
         }
         Ok(())
     }
+}
+
+/// A `--threshold` value, refused unless it is a probability.
+fn checked_threshold(t: f64) -> Result<f64> {
+    anyhow::ensure!((0.0..=1.0).contains(&t), "--threshold must be between 0 and 1");
+    Ok(t)
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -408,8 +413,7 @@ fn run() -> Result<ExitCode> {
         Command::Eval { data, model, filter, by, documents, format, plot, threshold } => {
             let mut model = load_model(model.as_deref())?;
             if let Some(t) = threshold {
-                anyhow::ensure!((0.0..=1.0).contains(&t), "--threshold must be between 0 and 1");
-                model.threshold = t;
+                model.threshold = checked_threshold(t)?;
             }
             let records = read_all_labelled(&data, &LabelFields::default(), &filter)?;
             let report = evaluate(&model, &records, by.as_deref(), &documents);
