@@ -71,10 +71,12 @@ pub fn jsonl_line(report: &DocumentReport) -> Vec<u8> {
 
 /// Appends `report` as a JSON line (see [`write_jsonl`]).
 fn json_line(line: &mut Vec<u8>, report: &DocumentReport) {
+    // A line of one sentence has one score three times (document, sentence, passage): it is formatted once.
+    let mut scores = FormattedScore::default();
     line.extend_from_slice(b"{\"id\":");
     json_str(line, &report.id);
     line.extend_from_slice(b",\"score\":");
-    json_f64(line, report.score);
+    scores.write(line, report.score);
     line.extend_from_slice(b",\"verdict\":");
     json_str(line, report.verdict);
     line.extend_from_slice(b",\"sentences\":");
@@ -83,7 +85,7 @@ fn json_line(line: &mut Vec<u8>, report: &DocumentReport) {
         line.extend_from_slice(b",\"text\":");
         json_str(line, &s.text);
         line.extend_from_slice(b",\"score\":");
-        json_f64(line, s.score);
+        scores.write(line, s.score);
         line.extend_from_slice(b",\"findings\":");
         json_list(line, &s.findings, |line, f| {
             line.extend_from_slice(b"\"rule\":");
@@ -98,9 +100,30 @@ fn json_line(line: &mut Vec<u8>, report: &DocumentReport) {
     json_list(line, &report.passages, |line, p| {
         json_span(line, p.start, p.end);
         line.extend_from_slice(b",\"score\":");
-        json_f64(line, p.score);
+        scores.write(line, p.score);
     });
     line.extend_from_slice(b"}\n");
+}
+
+/// The last score written into a line, and where its text is: a score equal to it (the same bits) is
+/// copied from there instead of formatted again.
+#[derive(Default)]
+struct FormattedScore {
+    last: Option<(u64, std::ops::Range<usize>)>,
+}
+
+impl FormattedScore {
+    /// Appends `x` to `line` as [`json_f64`] writes it.
+    fn write(&mut self, line: &mut Vec<u8>, x: f64) {
+        match &self.last {
+            Some((bits, at)) if *bits == x.to_bits() => line.extend_from_within(at.clone()),
+            _ => {
+                let start = line.len();
+                json_f64(line, x);
+                self.last = Some((x.to_bits(), start..line.len()));
+            }
+        }
+    }
 }
 
 /// A JSON array of objects, one per item, each holding the fields that `fields` writes.
@@ -259,6 +282,20 @@ mod tests {
         let mut line = serde_json::to_vec(report).unwrap();
         line.push(b'\n');
         line
+    }
+
+    #[test]
+    fn a_repeated_score_is_copied_as_it_was_formatted() {
+        let xs = [0.5, 0.5, 0.1, f64::NAN, f64::NAN, 0.1, f64::INFINITY, 1e-300, 1e-300, -0.0, 0.0, 0.0, 0.8712256849287723, 0.8712256849287723];
+        let (mut cached, mut plain) = (Vec::new(), Vec::new());
+        let mut scores = FormattedScore::default();
+        for x in xs {
+            cached.push(b'(');
+            scores.write(&mut cached, x);
+            plain.push(b'(');
+            json_f64(&mut plain, x);
+        }
+        assert_eq!(String::from_utf8(cached).unwrap(), String::from_utf8(plain).unwrap());
     }
 
     #[test]
