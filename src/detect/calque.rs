@@ -200,19 +200,16 @@ impl Calques {
         Calques { ids, ids_in_classes: false, by_first_word, by_first_two, by_first_two_words, starting_with_number, calques, idioms, idiom_verbs }
     }
 
-    /// The ids of the words of `tokens` (0 for other words and for numbers and punctuation).
+    /// The ids of the words of `tokens` (0 for other words and for numbers and punctuation), looked up
+    /// (when the ids are not in the tokens' classes: see [`TokenIds`]).
     fn word_ids(&self, doc: &Document, tokens: &[Token]) -> Vec<u32> {
-        if self.ids_in_classes {
-            // Only words have classes.
-            return tokens.iter().map(|t| t.classes.calque_id()).collect();
-        }
         let ids = &self.ids;
         tokens.iter().map(|t| if t.kind == TokenKind::Word { ids.get(doc.low(t).as_bytes()).unwrap_or(0) } else { 0 }).collect()
     }
 
     /// Token index just past a match of `calque` starting at `start`, if it matches. The token at `start`
     /// is known to fill the calque's first slot (the calque is among its word's or its number's candidates).
-    fn matches(&self, doc: &Document, tokens: &[Token], ids: &[u32], start: usize, calque: &Calque) -> Option<usize> {
+    fn matches<I: WordIds + ?Sized>(&self, doc: &Document, tokens: &[Token], ids: &I, start: usize, calque: &Calque) -> Option<usize> {
         let mut i = start + 1;
         for slot in &calque.slots[1..] {
             // Calques never span sentence punctuation: skip nothing, compare token by token.
@@ -220,8 +217,8 @@ impl Calques {
             let ok = match slot {
                 Slot::Number => t.kind == TokenKind::Number,
                 // Only words have an id other than 0, and every listed word has one.
-                Slot::Words(words) => ids[i] != 0 && words.contains(&ids[i]),
-                Slot::WordsOrNumber(words) => t.kind == TokenKind::Number || (ids[i] != 0 && words.contains(&ids[i])),
+                Slot::Words(words) => ids.id(i) != 0 && words.contains(&ids.id(i)),
+                Slot::WordsOrNumber(words) => t.kind == TokenKind::Number || (ids.id(i) != 0 && words.contains(&ids.id(i))),
             };
             if !ok {
                 return None;
@@ -232,8 +229,8 @@ impl Calques {
         (!excused).then_some(i)
     }
 
-    fn money_idiom(&self, doc: &Document, tokens: &[Token], ids: &[u32], i: usize, out: &mut Vec<Finding>) {
-        let Some(idiom) = self.idioms.get(&ids[i]) else { return };
+    fn money_idiom<I: WordIds + ?Sized>(&self, doc: &Document, tokens: &[Token], ids: &I, i: usize, out: &mut Vec<Finding>) {
+        let Some(idiom) = self.idioms.get(&ids.id(i)) else { return };
         let Some(particle) = tokens.get(i + 1).filter(|t| doc.low(t) == idiom.particle) else { return };
         // The object: the next few words up to a punctuation mark.
         let object: Vec<&Token> = tokens[i + 2..].iter().take_while(|t| t.kind != TokenKind::Punct).take(4).collect();
@@ -272,26 +269,59 @@ impl Detector for Calques {
 
     fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
         let tokens = &doc.sentences[index].tokens;
-        let ids = self.word_ids(doc, tokens);
+        if self.ids_in_classes {
+            self.detect_with(doc, tokens, &TokenIds(tokens), out);
+        } else {
+            self.detect_with(doc, tokens, self.word_ids(doc, tokens).as_slice(), out);
+        }
+    }
+}
+
+/// A word id by token index: the calque detector's (see [`Calques::detect_with`]).
+trait WordIds {
+    fn id(&self, i: usize) -> u32;
+}
+
+impl WordIds for [u32] {
+    #[inline(always)]
+    fn id(&self, i: usize) -> u32 {
+        self[i]
+    }
+}
+
+/// The ids in the tokens' classes (the default lists'), read where they are instead of copied into a
+/// vector per sentence. Only words have classes: other tokens get 0.
+struct TokenIds<'a>(&'a [Token]);
+
+impl WordIds for TokenIds<'_> {
+    #[inline(always)]
+    fn id(&self, i: usize) -> u32 {
+        self.0[i].classes.calque_id()
+    }
+}
+
+impl Calques {
+    /// Finds the calques and garbled idioms of `tokens`, whose word ids `ids` gives.
+    fn detect_with<I: WordIds + ?Sized>(&self, doc: &Document, tokens: &[Token], ids: &I, out: &mut Vec<Finding>) {
         for (i, t) in tokens.iter().enumerate() {
             let candidates: &[usize] = match t.kind {
-                TokenKind::Word if ids[i] == 0 => &[],
-                TokenKind::Word if self.by_first_two_words.get(ids[i] as usize).copied().unwrap_or(false) => {
+                TokenKind::Word if ids.id(i) == 0 => &[],
+                TokenKind::Word if self.by_first_two_words.get(ids.id(i) as usize).copied().unwrap_or(false) => {
                     // Only the calques whose second slot the next token fills.
                     let next = match tokens.get(i + 1) {
                         Some(n) if n.kind == TokenKind::Number => NUMBER_NEXT,
-                        Some(_) => ids[i + 1],
+                        Some(_) => ids.id(i + 1),
                         None => 0,
                     };
-                    if next == 0 { &[] } else { self.by_first_two.get(&(ids[i], next)).map_or(&[], Vec::as_slice) }
+                    if next == 0 { &[] } else { self.by_first_two.get(&(ids.id(i), next)).map_or(&[], Vec::as_slice) }
                 }
-                TokenKind::Word => self.by_first_word.get(ids[i] as usize).map_or(&[], Vec::as_slice),
+                TokenKind::Word => self.by_first_word.get(ids.id(i) as usize).map_or(&[], Vec::as_slice),
                 TokenKind::Number => &self.starting_with_number,
                 TokenKind::Punct => &[],
             };
             for &c in candidates {
                 let calque = &self.calques[c];
-                if let Some(end) = self.matches(doc, tokens, &ids, i, calque) {
+                if let Some(end) = self.matches(doc, tokens, ids, i, calque) {
                     let span_end = tokens[end - 1].span.end;
                     let phrase = &doc.text[t.span.start..span_end];
                     out.push(Finding::new(
@@ -304,8 +334,8 @@ impl Detector for Calques {
                     break;
                 }
             }
-            if self.idiom_verbs.get(ids[i] as usize).copied().unwrap_or(false) {
-                self.money_idiom(doc, tokens, &ids, i, out);
+            if self.idiom_verbs.get(ids.id(i) as usize).copied().unwrap_or(false) {
+                self.money_idiom(doc, tokens, ids, i, out);
             }
         }
     }
@@ -340,7 +370,8 @@ mod tests {
         assert!(from_classes.ids_in_classes && !looked_up.ids_in_classes);
         let doc = Document::new("The North American company, in statements to the radio, had to cough up 8,121 integers since several years. A piracy attack! Shell out; FORK OUT it's");
         for (i, s) in doc.sentences.iter().enumerate() {
-            let ids = from_classes.word_ids(&doc, &s.tokens);
+            let in_classes = TokenIds(&s.tokens);
+            let ids: Vec<u32> = (0..s.tokens.len()).map(|k| in_classes.id(k)).collect();
             assert!(ids.iter().any(|&id| id != 0), "sentence {i}");
             assert_eq!(ids, looked_up.word_ids(&doc, &s.tokens), "sentence {i}");
         }
