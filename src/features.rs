@@ -45,6 +45,26 @@ pub const FINDING_FEATURES: &[(&str, &[&str])] = &[
     ("repetition", &["repetition/"]),
 ];
 
+/// The index of `word` among the profile words (its [`Classes::profile_index`]): for detectors that test a
+/// token's classes instead of comparing its text. Fails to compile (in a constant) for another word.
+pub(crate) const fn profile_word_index(word: &str) -> usize {
+    let mut i = 0;
+    while i < PROFILE_WORDS.len() {
+        let (a, b) = (PROFILE_WORDS[i].as_bytes(), word.as_bytes());
+        if a.len() == b.len() {
+            let mut k = 0;
+            while k < a.len() && a[k] == b[k] {
+                k += 1;
+            }
+            if k == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("not a profile word")
+}
+
 /// Registers the function and profile words as word classes, so that a token's classes (one lookup when
 /// the document is tokenised) answer [`word_class`] for it.
 pub(crate) fn register(b: &mut crate::detect::classes::Builder) {

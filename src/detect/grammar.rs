@@ -24,6 +24,9 @@ const SUBJECTLESS_OPENERS: &[&str] = &["is", "was", "are", "were", "has", "have"
 
 const ADJECTIVE_SUFFIXES: &[&str] = &["ive", "ous", "ful", "able", "ible", "al", "ic", "ent", "ant", "ary", "less", "ile", "ure", "ed"];
 
+/// The profile word index of "the" (see [`crate::features::profile_word_index`]).
+const THE: usize = crate::features::profile_word_index("the");
+
 const IRREGULAR_SUPERLATIVES: &[&str] = &["best", "worst", "most", "least", "last", "first", "next", "latest", "greatest"];
 
 /// (first, second) word pairs that cannot be adjacent in English.
@@ -97,8 +100,8 @@ impl Detector for Grammar {
                 }
             }
             // "the safest and effective"
-            // (the span's length first: most words are not three bytes long)
-            if w.span.end - w.span.start == 3 && doc.low(w) == "the" {
+            // (from the word's classes: a token has the profile index of "the" when its lowercase text is "the")
+            if w.classes.profile_index() == Some(THE) {
                 if let (Some(sup), Some(and), Some(adj)) = (words.get(k + 1), words.get(k + 2), words.get(k + 3)) {
                     let (sl, al) = (doc.low(sup), doc.low(adj));
                     if superlative(sl) && doc.low(and) == "and" && !superlative(al) && al != "most" && adjective_like(al) {
@@ -140,6 +143,17 @@ impl Detector for Grammar {
 mod tests {
     use super::*;
     use crate::detect::testutil::run;
+
+    #[test]
+    fn a_word_has_the_profile_index_of_the_when_it_is_the() {
+        let doc = Document::new("The the THE tHe then they. There, the’s thé: the-end t he Theo the");
+        let mut the = 0;
+        for t in doc.sentences.iter().flat_map(|s| &s.tokens).filter(|t| t.kind == TokenKind::Word) {
+            assert_eq!(t.classes.profile_index() == Some(THE), doc.low(t) == "the", "{}", doc.tok(t));
+            the += usize::from(doc.low(t) == "the");
+        }
+        assert_eq!(the, 5);
+    }
 
     fn flags(text: &str) -> Vec<(String, String)> {
         run(&Grammar, text)
