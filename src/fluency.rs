@@ -86,6 +86,7 @@ impl Bigrams {
         Bigrams::Packed { buckets, shift }
     }
 
+    #[inline(always)]
     fn get(&self, a: u32, b: u32) -> u32 {
         match self {
             Bigrams::Packed { buckets, shift } => {
@@ -242,6 +243,7 @@ impl FluencyModel {
         p.max(1e-9).log10()
     }
 
+    #[inline(always)]
     fn bigram_count(&self, a: u32, b: u32) -> u32 {
         self.bigrams.get(a, b)
     }
