@@ -362,6 +362,9 @@ mod tests {
         assert_eq!(flags("The minister, in statements to the radio, denied it.")[0].1, "in statements to");
         assert_eq!(flags("The ministry gave no further informations about the case.")[0].1, "informations");
         assert_eq!(flags("Olive oil output fell by almost a 40 percent with regard to last year.")[0].1, "a 40 percent with");
+        assert_eq!(flags("By his part, the mayor put in march a new plan.").iter().map(|f| f.1.as_str()).collect::<Vec<_>>(), ["By his part", "put in march"]);
+        assert_eq!(flags("The country celebrated elections after it lost 5 million of euros.").len(), 2);
+        assert_eq!(flags("The ministry announced this Tuesday that Congress gave green light to it.").len(), 2);
     }
 
     #[test]
@@ -397,6 +400,8 @@ mod tests {
         assert!(flags("Software piracy costs the industry billions, the study found.").is_empty());
         assert!(flags("He has lived there since 2019 and for several years before that.").is_empty());
         assert!(flags("He gave no further information and won by a 60 percent to 40 percent margin, a 40 percent rise.").is_empty());
+        assert!(flags("For his part, the mayor gave the green light; fans celebrated the win and millions of people cheered.").is_empty());
+        assert!(flags("Voters held elections on Tuesday, and she said this week that one million of them had voted.").is_empty());
     }
 
     #[test]
