@@ -73,21 +73,23 @@ shares = ", ".join(f"{v['value']} {v['verdict_mt']} of {v['documents']} ({100 * 
                    for v in dd["verdicts"])
 print(f"WMT22 documents with the verdict mt at threshold {k['threshold']:.2f} (what a gate rejects): {shares}")
 print()
-w24 = [json.loads(l) for l in open(f"{d}/wmt24_scan.jsonl")]
+w24 = {}  # WMT24 domain -> its documents' scan reports
+for line in open(f"{d}/wmt24_scan.jsonl"):
+    r = json.loads(line)
+    w24.setdefault(r["id"].split("/")[0], []).append(r)
+domains = sorted(w24)
 cells = []
-for domain in sorted({r["id"].split("/")[0] for r in w24}):
-    rs = [r for r in w24 if r["id"].split("/")[0] == domain]
-    mt = sum(r["verdict"] == "mt" for r in rs)
-    cells.append(f"{domain} {mt} of {len(rs)} ({100 * mt / len(rs):.0f}%)")
+for domain in domains:
+    mt = sum(r["verdict"] == "mt" for r in w24[domain])
+    cells.append(f"{domain} {mt} of {len(w24[domain])} ({100 * mt / len(w24[domain]):.0f}%)")
 print("WMT24 English documents (human, newer sources, held out from everything) with the verdict mt: " + ", ".join(cells))
 print()
-domains = sorted({r["id"].split("/")[0] for r in w24})
 print("| threshold | WMT22 neural MT | WMT22 Apertium | WMT22 original English | WMT22 human translations | " + " | ".join(f"WMT24 {x} (human)" for x in domains) + " |")
 print("|---|---|---|---|---|" + "---|" * len(domains))
 for t in ("0.5", "0.7", "0.8", "0.9", "0.95"):
     v = {x["value"]: x for x in json.load(open(f"{d}/wmt22_documents_at_{t}.json"))["documents"]["verdicts"]}
     share = lambda k: f"{100 * v[k]['verdict_mt'] / v[k]['documents']:.1f}%"
-    w = [sum(r["score"] > float(t) for r in w24 if r["id"].startswith(x + "/")) / sum(r["id"].startswith(x + "/") for r in w24) for x in domains]
+    w = [sum(r["score"] > float(t) for r in w24[x]) / len(w24[x]) for x in domains]
     print(f"| {t} | {share('nmt')} | {share('rbmt')} | {share('original')} | {share('reference')} | " + " | ".join(f"{100 * x:.0f}%" for x in w) + " |")
 print()
 print(f"seeds: sentence ROC-AUC {s['sentence_roc_auc']:.3f} over {s['labelled_sentences']} labelled sentences; "

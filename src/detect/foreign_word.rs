@@ -7,6 +7,7 @@
 //! When many words of a long sentence are not English, whatlang judges the whole sentence: a sentence left
 //! untranslated is reported once, as such.
 
+use super::classes::Classes;
 use super::{Detector, Family, Finding};
 use crate::document::{Document, Token, TokenKind};
 use crate::lexicon::best_foreign;
@@ -85,7 +86,7 @@ impl Detector for ForeignWords {
                 if capitalised && !has_accent(lower) && zipf < 4.5 {
                     continue; // a capitalised sentence opener is often a name
                 }
-                if capitalised && tokens.get(i + 1).is_some_and(|n| n.classes.has(crate::detect::classes::Classes::SPEECH_VERB)) {
+                if capitalised && tokens.get(i + 1).is_some_and(|n| n.classes.has(Classes::SPEECH_VERB)) {
                     continue; // a speaker's name ("Aquilo asked")
                 }
                 out.push(Finding::new(

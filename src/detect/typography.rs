@@ -98,17 +98,17 @@ const COUNT_WORDS: &[&str] = &["people", "persons", "inhabitants", "residents", 
 fn thousands_dots(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>) {
     for (i, t) in tokens.iter().enumerate().filter(|(_, t)| t.kind == TokenKind::Number) {
         let s = doc.tok(t);
-        let mut groups = s.split('.');
-        let Some(head) = groups.next() else { continue };
+        // Most numbers have no dot ("2019", "300,000"): nothing to split.
+        let Some((head, rest)) = s.split_once('.') else { continue };
         let digits = |x: &str, n: std::ops::RangeInclusive<usize>| n.contains(&x.len()) && x.bytes().all(|b| b.is_ascii_digit());
-        let rest: Vec<&str> = groups.collect();
-        if rest.is_empty() || !digits(head, 1..=3) || !rest.iter().all(|g| digits(g, 3..=3)) {
+        if !digits(head, 1..=3) || !rest.split('.').all(|g| digits(g, 3..=3)) {
             continue;
         }
+        let several_groups = rest.len() > 3;
         let counted = || {
             tokens.get(i + 1).is_some_and(|n| n.kind == TokenKind::Word && n.space_before && COUNT_WORDS.contains(&doc.low(n)))
         };
-        if rest.len() >= 2 || (rest[0] == "000" && !matches!(head, "0" | "1")) || counted() {
+        if several_groups || (rest == "000" && !matches!(head, "0" | "1")) || counted() {
             out.push(finding(
                 "thousands-dot",
                 t.span.start,
