@@ -3,7 +3,8 @@
 # the repository's own sample (benches/sentences.txt: 2,000 held-out WMT news lines, repeated to
 # LINES lines), several runs, median wall time and peak RSS from /usr/bin/time -v; one core and all cores
 # (when the binary has --jobs); start-up time on a one-line input; and, when data/build/baseline.pkl
-# exists (scripts/baseline.py), the generic baseline's scoring-only throughput on the same lines.
+# exists (scripts/baseline.py), the generic baseline's scoring-only throughput on the same lines, run in
+# turn with mtlint run after run (the ratio per run compares runs minutes apart).
 # Usage: bash scripts/bench.sh [LINES] [RUNS]    (defaults 100000 and 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,7 +81,29 @@ runs = [tuple(map(float, a.split())) for a in sys.argv[1:]]
 print(f"\nstart-up including model load (one-line input): median {statistics.median(r[0] for r in runs) * 1000:.0f} ms, peak RSS {max(r[1] for r in runs) / 1024:.0f} MB")
 PY
 if [ -f data/build/baseline.pkl ]; then
+  # mtlint and the baseline in turn, run after run, so that each ratio compares runs minutes apart (the
+  # VM's speed drifts by 20% from hour to hour); the ratios are per line, the baseline scoring only.
   echo
-  echo "baseline (scripts/baseline.py, scoring only, same lines):"
-  python3 scripts/baseline.py --time-lines "$work/corpus.txt"
+  echo "against the baseline (scripts/baseline.py --time-lines: scoring only, same lines), interleaved runs:"
+  echo
+  echo "| run | mtlint 1 job, lines/s | mtlint $(nproc) jobs, lines/s | baseline, lines/s | ratio, 1 job | ratio, $(nproc) jobs |"
+  echo "|---|---|---|---|---|---|"
+  wall() { /usr/bin/time -f %e "$@" 2>&1 > /dev/null | tail -1; }
+  for r in $(seq "$runs"); do
+    one=$(wall $bin scan --input-format lines --format jsonl --jobs 1 "$work/corpus.txt")
+    all=$(wall $bin scan --input-format lines --format jsonl --jobs "$(nproc)" "$work/corpus.txt")
+    base=$(python3 scripts/baseline.py --time-lines "$work/corpus.txt" | python3 -c "import json,sys; print(json.load(sys.stdin)['sentences_per_second'])")
+    python3 - "$r" "$lines" "$one" "$all" "$base" "$work/ratios.txt" <<'PY'
+import sys
+r, lines, one, every, base, out = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
+a, b = lines / one / base, lines / every / base
+print(f"| {r} | {lines / one:,.0f} | {lines / every:,.0f} | {base:,.0f} | {a:.1f} | {b:.1f} |")
+open(out, "a").write(f"{a} {b}\n")
+PY
+  done
+  python3 - "$work/ratios.txt" <<'PY'
+import sys, statistics
+pairs = [tuple(map(float, a.split())) for a in open(sys.argv[1])]
+print(f"\nmedian ratio per line: {statistics.median(p[0] for p in pairs):.1f} with 1 job, {statistics.median(p[1] for p in pairs):.1f} with all jobs")
+PY
 fi
