@@ -183,27 +183,19 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
     // token is cut and its table line prefetched, so that the line loads while the rest of the sentence
     // is tokenised.
     let mut keys: Vec<WordKey> = Vec::with_capacity(tokens.capacity());
-    let mut space_before = true;
     let table = word_table();
+    // (the lowercase word's bytes by its span: byte offsets need no test for character boundaries)
+    let lower_bytes = lower.as_bytes();
     let prefetched = |t: &Token| {
-        let key = WordKey::of(t.span.slice(lower).as_bytes());
+        let key = WordKey::of(&lower_bytes[t.span.start..t.span.end]);
         table.prefetch(&key);
         key
     };
-    for (offset, piece) in crate::uax29::word_bounds(sentence) {
+    for (offset, piece, space_before) in crate::uax29::spaced_word_bounds(sentence) {
         // A piece that starts with an ASCII letter is a word (most are): no character tests.
-        let kind = if piece.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
-            TokenKind::Word
-        } else if piece.bytes().all(|b| b == b' ') || piece.chars().all(char::is_whitespace) {
-            // (most whitespace pieces are spaces: tested as bytes before decoding characters)
-            space_before = true;
-            continue;
-        } else {
-            classify(piece)
-        };
+        let kind = if piece.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) { TokenKind::Word } else { classify(piece) };
         let start = span.start + offset;
         let token = Token { kind, span: Span::new(start, start + piece.len()), space_before, zipf: 0.0, lm: UNK, classes: Classes::NONE };
-        space_before = false;
         // Join "well" "-" "trained" into one word when nothing separates them.
         let token = match join_hyphenated(text, &mut tokens, token) {
             Some(joined) => {
@@ -222,8 +214,8 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
     let symbols = crate::profile::vocabulary_symbols();
     // Most words are in the fluency model's vocabulary or on a word list: one lookup in the table of both.
     for (t, key) in tokens.iter_mut().zip(&keys).filter(|(t, _)| t.kind == TokenKind::Word) {
-        let low = t.span.slice(lower);
         if !ascii {
+            let low = t.span.slice(lower);
             if let std::borrow::Cow::Owned(folded) = fold_apostrophes(low) {
                 // The word lists are looked up by the unfolded word, the vocabulary by the folded one.
                 t.classes = classes::of(low);
@@ -231,7 +223,9 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
                 continue;
             }
         }
-        (t.lm, t.zipf, t.classes) = table.get_keyed(low.as_bytes(), key).unwrap_or_else(|| (UNK, english().zipf_keyed(low, key), Classes::NONE));
+        (t.lm, t.zipf, t.classes) = table
+            .get_keyed(&lower_bytes[t.span.start..t.span.end], key)
+            .unwrap_or_else(|| (UNK, english().zipf_keyed(t.span.slice(lower), key), Classes::NONE));
         if t.lm != UNK {
             // What scoring reads by a vocabulary word's id (its profile symbol, its fluency statistics:
             // tables of the whole vocabulary, whose rarer words are not in the cache) starts loading,

@@ -544,6 +544,60 @@ impl<'t> Iterator for WordBounds<'t> {
     }
 }
 
+/// The word-boundary segments of `text` that are not whitespace, with their byte offsets and whether
+/// whitespace comes right before each (the first one counts as after whitespace): [`word_bounds`]
+/// without its whitespace segments, for the tokeniser. In ASCII text a space is skipped where it is met,
+/// a byte at a time, instead of being cut as a segment and then tested: a run of spaces is one segment
+/// that nothing joins (WB3d), so the segment after it starts at its first other byte either way.
+pub fn spaced_word_bounds(text: &str) -> SpacedWordBounds<'_> {
+    SpacedWordBounds { words: word_bounds(text), space: true }
+}
+
+/// The iterator of [`spaced_word_bounds`].
+pub struct SpacedWordBounds<'t> {
+    words: WordBounds<'t>,
+    /// Whether whitespace came since the last segment given.
+    space: bool,
+}
+
+/// Whether `piece` is whitespace (`char::is_whitespace` of each character; an ASCII byte is whitespace
+/// when it is a space or one of 9 to 13, tab to carriage return).
+fn is_whitespace(piece: &str) -> bool {
+    piece.bytes().all(|b| b == b' ' || (9..=13).contains(&b)) || piece.chars().all(char::is_whitespace)
+}
+
+impl<'t> Iterator for SpacedWordBounds<'t> {
+    type Item = (usize, &'t str, bool);
+
+    #[inline]
+    fn next(&mut self) -> Option<(usize, &'t str, bool)> {
+        loop {
+            let (offset, piece) = if let Mode::Ascii = self.words.mode {
+                let (text, bytes) = (self.words.text, self.words.text.as_bytes());
+                let mut pos = self.words.pos;
+                while bytes.get(pos) == Some(&b' ') {
+                    pos += 1;
+                    self.space = true;
+                }
+                if pos >= bytes.len() {
+                    return None;
+                }
+                let len = ascii_word_len(text, pos);
+                self.words.pos = pos + len;
+                (pos, &text[pos..pos + len])
+            } else {
+                self.words.next()?
+            };
+            if is_whitespace(piece) {
+                self.space = true;
+                continue;
+            }
+            let space = std::mem::replace(&mut self.space, false);
+            return Some((offset, piece, space));
+        }
+    }
+}
+
 /// The length of the segment of ASCII `text` that starts at `pos` (< `text.len()`).
 #[inline]
 fn ascii_word_len(text: &str, pos: usize) -> usize {
@@ -632,6 +686,20 @@ mod tests {
         word_bounds(text).collect()
     }
 
+    /// [`word_bounds`] without whitespace segments, each with whether one came before it.
+    fn spaced_reference(text: &str) -> Vec<(usize, &str, bool)> {
+        let mut space = true;
+        let mut out = Vec::new();
+        for (offset, piece) in word_bounds(text) {
+            if piece.chars().all(char::is_whitespace) {
+                space = true;
+            } else {
+                out.push((offset, piece, std::mem::replace(&mut space, false)));
+            }
+        }
+        out
+    }
+
     /// Every character handled here, and a few that are not.
     fn alphabet() -> Vec<char> {
         let mut chars: Vec<char> = (0u8..128).map(char::from).collect();
@@ -672,6 +740,8 @@ mod tests {
                 let text = context.replace("{}", &c.to_string());
                 assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
                 assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
+                assert_eq!(spaced_word_bounds(&text).collect::<Vec<_>>(), spaced_reference(&text), "words of {text:?}");
+            assert_eq!(spaced_word_bounds(&text).collect::<Vec<_>>(), spaced_reference(&text), "words of {text:?}");
                 checked += 1;
             }
         }
@@ -688,6 +758,7 @@ mod tests {
             let text: String = (0..len).map(|_| common[(next() >> 8) as usize % common.len()]).collect();
             assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
             assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
+            assert_eq!(spaced_word_bounds(&text).collect::<Vec<_>>(), spaced_reference(&text), "words of {text:?}");
         }
     }
 
@@ -706,6 +777,7 @@ mod tests {
                 .collect();
             assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
             assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
+            assert_eq!(spaced_word_bounds(&text).collect::<Vec<_>>(), spaced_reference(&text), "words of {text:?}");
         }
     }
 
@@ -742,6 +814,7 @@ mod tests {
         ] {
             assert_eq!(sentence_spans(text), crate_sentences(text), "{text:?}");
             assert_eq!(fast_words(text), crate_words(text), "{text:?}");
+            assert_eq!(spaced_word_bounds(text).collect::<Vec<_>>(), spaced_reference(text), "{text:?}");
         }
         let long = format!("a. {}x", " ".repeat(5_000));
         assert_eq!(sentence_spans(&long), crate_sentences(&long));
