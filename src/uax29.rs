@@ -560,10 +560,15 @@ pub struct SpacedWordBounds<'t> {
     space: bool,
 }
 
-/// Whether `piece` is whitespace (`char::is_whitespace` of each character; an ASCII byte is whitespace
-/// when it is a space or one of 9 to 13, tab to carriage return).
+/// Whether `piece` is whitespace (`char::is_whitespace` of each character), decided by its first byte
+/// for most pieces: one that starts with an ASCII character other than a space or one of 9 to 13 (tab
+/// to carriage return) is not.
+#[inline]
 fn is_whitespace(piece: &str) -> bool {
-    piece.bytes().all(|b| b == b' ' || (9..=13).contains(&b)) || piece.chars().all(char::is_whitespace)
+    match piece.as_bytes().first() {
+        Some(&b) if b.is_ascii() && b != b' ' && !(9..=13).contains(&b) => false,
+        _ => piece.chars().all(char::is_whitespace),
+    }
 }
 
 impl<'t> Iterator for SpacedWordBounds<'t> {
