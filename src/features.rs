@@ -217,17 +217,25 @@ impl FeatureExtractor {
         // compared only when their hashes are equal, so the count is exact (equal words need equal
         // hashes, nothing more).
         let mut distinct: Vec<(u64, &str)> = Vec::with_capacity(sentence.tokens.len());
+        // Most sentences are ASCII (a character per byte, and an apostrophe is '\'', not '’') without an
+        // apostrophe: tested once for the sentence instead of for each word.
+        let sentence_lower = sentence.span.slice(&doc.lower);
+        let ascii = sentence_lower.is_ascii();
+        let ascii_apostrophes = ascii && sentence_lower.as_bytes().contains(&b'\'');
         for (k, t) in sentence.tokens.iter().enumerate() {
             match t.kind {
                 TokenKind::Word => {
                     let lower = doc.low(t);
-                    // Most words are ASCII: a character per byte, and an apostrophe is '\'' ('’' is E2 80 99).
-                    // One pass over the (short) word's bytes for both, instead of two searches.
-                    let (high, ascii_apostrophe) = lower.bytes().fold((0u8, false), |(high, a), b| (high | b, a | (b == b'\'')));
-                    let (chars, maybe_apostrophe) = if high < 0x80 {
-                        (lower.len(), ascii_apostrophe)
+                    let (chars, maybe_apostrophe) = if ascii {
+                        (lower.len(), ascii_apostrophes && lower.as_bytes().contains(&b'\''))
                     } else {
-                        (lower.chars().count(), true)
+                        // One pass over the (short) word's bytes for both, instead of two searches.
+                        let (high, ascii_apostrophe) = lower.bytes().fold((0u8, false), |(high, a), b| (high | b, a | (b == b'\'')));
+                        if high < 0x80 {
+                            (lower.len(), ascii_apostrophe)
+                        } else {
+                            (lower.chars().count(), true)
+                        }
                     };
                     words += 1;
                     letters += chars;
