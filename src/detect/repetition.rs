@@ -151,7 +151,7 @@ mod tests {
             if let Some(&(n, next_lower, _)) = words.get(k + 1) {
                 let adjacent = doc.text[w.span.end..n.span.start].trim().is_empty();
                 if next_lower == lower && doc.starts_lowercase(n) && adjacent && !DOUBLING_ALLOWED.contains(&lower) {
-                    out.push(("stutter".to_string(), w.span.start, n.span.end));
+                    out.push(("repetition/stutter".to_string(), w.span.start, n.span.end));
                     continue;
                 }
             }
@@ -174,7 +174,7 @@ mod tests {
                 {
                     break;
                 }
-                out.push(("repeated-word".to_string(), w.span.start, other.span.end));
+                out.push(("repetition/repeated-word".to_string(), w.span.start, other.span.end));
                 reported_up_to = other.span.end;
                 break;
             }
@@ -184,33 +184,16 @@ mod tests {
 
     #[test]
     fn one_walk_over_the_tokens_finds_what_the_word_list_did() {
-        let mut next = crate::test_rng::xorshift(0x2545_f491_4f6c_dd1du64);
         let vocabulary = [
             "the", "The", "report", "reports", "Report", "cities", "city", "citi", "by", "and", "or", "to", "had", "retaliation",
             "retaliations", ",", ".", "-", " - ", "“", "”", "(", "300", "2,5", "well-trained", "laboratories", "laboratory",
             "report’s", "Älter", "älteres", "études", "étude", "step", "after",
         ];
-        let mut texts: Vec<String> = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/sentences.txt"))
-            .unwrap()
-            .lines()
-            .take(400)
-            .map(str::to_string)
-            .collect();
-        for _ in 0..3000 {
-            let n = (next() % 24) as usize;
-            let words: Vec<&str> = (0..n).map(|_| vocabulary[(next() % vocabulary.len() as u64) as usize]).collect();
-            texts.push(words.join(if next().is_multiple_of(4) { "" } else { " " }));
-        }
         let mut rules = std::collections::BTreeSet::new();
-        for text in &texts {
-            let doc = Document::new(text);
-            for i in 0..doc.sentences.len() {
-                let mut found = Vec::new();
-                Repetition.detect(&doc, i, &mut found);
-                let found: Vec<_> = found.into_iter().map(|f| (f.rule.trim_start_matches("repetition/").to_string(), f.start, f.end)).collect();
-                assert_eq!(found, reference(&doc, i), "{text:?}");
-                rules.extend(found.into_iter().map(|f| f.0));
-            }
+        for text in crate::detect::testutil::texts(&vocabulary, 0x2545_f491_4f6c_dd1d) {
+            let (found, expected) = crate::detect::testutil::both(&Repetition, reference, &text);
+            assert_eq!(found, expected, "{text:?}");
+            rules.extend(found.into_iter().map(|f| f.0));
         }
         assert_eq!(rules.len(), 2, "both rules fired: {rules:?}");
     }
