@@ -604,7 +604,8 @@ impl<'t> Iterator for SpacedWordBounds<'t> {
 }
 
 /// The length of the segment of ASCII `text` that starts at `pos` (< `text.len()`).
-#[inline]
+// Always inlined: the tokeniser calls it for every segment, through [`SpacedWordBounds`].
+#[inline(always)]
 fn ascii_word_len(text: &str, pos: usize) -> usize {
     let bytes = text.as_bytes();
     match ASCII_WORD[bytes[pos] as usize] {
