@@ -74,7 +74,9 @@ impl Detector for Grammar {
         // adjacent (only whitespace between), so the second is the next token; the others look for the
         // words around one where a rule may start.
         for (i, w) in tokens.iter().enumerate() {
-            if w.kind != TokenKind::Word {
+            // The rules on words start at a preposition, the first word of an impossible pair or "the":
+            // most words are none, as their classes say (only words have classes).
+            if !w.classes.has(Classes::PREPOSITION_TAKING_GERUND | Classes::PAIR_FIRST) && w.classes.profile_index() != Some(THE) {
                 continue;
             }
             // The word classes say whether a rule may apply; only then are the words compared.
