@@ -191,11 +191,10 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
         table.prefetch(&key);
         key
     };
-    for (offset, piece, space_before) in crate::uax29::spaced_word_bounds(sentence) {
+    for (piece, space_before) in crate::uax29::spaced_word_bounds(sentence) {
         // A piece that starts with an ASCII letter is a word (most are): no character tests.
-        let kind = if piece.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) { TokenKind::Word } else { classify(piece) };
-        let start = span.start + offset;
-        let token = Token { kind, span: Span::new(start, start + piece.len()), space_before, zipf: 0.0, lm: UNK, classes: Classes::NONE };
+        let kind = if sentence.as_bytes()[piece.start].is_ascii_alphabetic() { TokenKind::Word } else { classify(piece.slice(sentence)) };
+        let token = Token { kind, span: Span::new(span.start + piece.start, span.start + piece.end), space_before, zipf: 0.0, lm: UNK, classes: Classes::NONE };
         // Join "well" "-" "trained" into one word when nothing separates them.
         let token = match join_hyphenated(text, &mut tokens, token) {
             Some(joined) => {

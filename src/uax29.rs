@@ -544,11 +544,13 @@ impl<'t> Iterator for WordBounds<'t> {
     }
 }
 
-/// The word-boundary segments of `text` that are not whitespace, with their byte offsets and whether
-/// whitespace comes right before each (the first one counts as after whitespace): [`word_bounds`]
+/// The word-boundary segments of `text` that are not whitespace, as byte spans in `text`, each with
+/// whether whitespace comes right before it (the first one counts as after whitespace): [`word_bounds`]
 /// without its whitespace segments, for the tokeniser. In ASCII text a space is skipped where it is met,
 /// a byte at a time, instead of being cut as a segment and then tested: a run of spaces is one segment
-/// that nothing joins (WB3d), so the segment after it starts at its first other byte either way.
+/// that nothing joins (WB3d), so the segment after it starts at its first other byte either way. Spans
+/// rather than slices: an ASCII segment is not sliced (and its ends tested for character boundaries)
+/// unless the tokeniser needs its characters.
 pub fn spaced_word_bounds(text: &str) -> SpacedWordBounds<'_> {
     SpacedWordBounds { words: word_bounds(text), space: true }
 }
@@ -571,13 +573,13 @@ fn is_whitespace(piece: &str) -> bool {
     }
 }
 
-impl<'t> Iterator for SpacedWordBounds<'t> {
-    type Item = (usize, &'t str, bool);
+impl Iterator for SpacedWordBounds<'_> {
+    type Item = (Span, bool);
 
     #[inline]
-    fn next(&mut self) -> Option<(usize, &'t str, bool)> {
+    fn next(&mut self) -> Option<(Span, bool)> {
         loop {
-            let (offset, piece) = if let Mode::Ascii = self.words.mode {
+            let span = if let Mode::Ascii = self.words.mode {
                 let (text, bytes) = (self.words.text, self.words.text.as_bytes());
                 let mut pos = self.words.pos;
                 while bytes.get(pos) == Some(&b' ') {
@@ -589,16 +591,23 @@ impl<'t> Iterator for SpacedWordBounds<'t> {
                 }
                 let len = ascii_word_len(text, pos);
                 self.words.pos = pos + len;
-                (pos, &text[pos..pos + len])
+                // An ASCII segment that starts with whitespace (here not a space: tab to carriage
+                // return) is whitespace: that character alone, or CR LF (WB3, WB3a).
+                if (9..=13).contains(&bytes[pos]) {
+                    self.space = true;
+                    continue;
+                }
+                Span::new(pos, pos + len)
             } else {
-                self.words.next()?
+                let (offset, piece) = self.words.next()?;
+                if is_whitespace(piece) {
+                    self.space = true;
+                    continue;
+                }
+                Span::new(offset, offset + piece.len())
             };
-            if is_whitespace(piece) {
-                self.space = true;
-                continue;
-            }
             let space = std::mem::replace(&mut self.space, false);
-            return Some((offset, piece, space));
+            return Some((span, space));
         }
     }
 }
@@ -692,6 +701,11 @@ mod tests {
         word_bounds(text).collect()
     }
 
+    /// [`spaced_word_bounds`] with each segment's offset and text.
+    fn spaced_words(text: &str) -> Vec<(usize, &str, bool)> {
+        spaced_word_bounds(text).map(|(span, space)| (span.start, span.slice(text), space)).collect()
+    }
+
     /// [`word_bounds`] without whitespace segments, each with whether one came before it.
     fn spaced_reference(text: &str) -> Vec<(usize, &str, bool)> {
         let mut space = true;
@@ -746,8 +760,8 @@ mod tests {
                 let text = context.replace("{}", &c.to_string());
                 assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
                 assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
-                assert_eq!(spaced_word_bounds(&text).collect::<Vec<_>>(), spaced_reference(&text), "words of {text:?}");
-            assert_eq!(spaced_word_bounds(&text).collect::<Vec<_>>(), spaced_reference(&text), "words of {text:?}");
+                assert_eq!(spaced_words(&text), spaced_reference(&text), "words of {text:?}");
+            assert_eq!(spaced_words(&text), spaced_reference(&text), "words of {text:?}");
                 checked += 1;
             }
         }
@@ -764,7 +778,7 @@ mod tests {
             let text: String = (0..len).map(|_| common[(next() >> 8) as usize % common.len()]).collect();
             assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
             assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
-            assert_eq!(spaced_word_bounds(&text).collect::<Vec<_>>(), spaced_reference(&text), "words of {text:?}");
+            assert_eq!(spaced_words(&text), spaced_reference(&text), "words of {text:?}");
         }
     }
 
@@ -783,7 +797,7 @@ mod tests {
                 .collect();
             assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
             assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
-            assert_eq!(spaced_word_bounds(&text).collect::<Vec<_>>(), spaced_reference(&text), "words of {text:?}");
+            assert_eq!(spaced_words(&text), spaced_reference(&text), "words of {text:?}");
         }
     }
 
@@ -820,7 +834,7 @@ mod tests {
         ] {
             assert_eq!(sentence_spans(text), crate_sentences(text), "{text:?}");
             assert_eq!(fast_words(text), crate_words(text), "{text:?}");
-            assert_eq!(spaced_word_bounds(text).collect::<Vec<_>>(), spaced_reference(text), "{text:?}");
+            assert_eq!(spaced_words(text), spaced_reference(text), "{text:?}");
         }
         let long = format!("a. {}x", " ".repeat(5_000));
         assert_eq!(sentence_spans(&long), crate_sentences(&long));
