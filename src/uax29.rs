@@ -111,6 +111,36 @@ const ASCII_QUIET_PART: [u8; 128] = {
     t
 };
 
+/// 1 for a byte whose [`ASCII_QUIET_PART`] is not 0, else 0 (every byte: no bounds test when a byte
+/// indexes it).
+const ASCII_QUIET: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (ASCII_QUIET_PART[b] != 0) as u8;
+        b += 1;
+    }
+    t
+};
+
+/// The end of the quiet run of ASCII `bytes` from `pos` (the first byte from `pos` whose
+/// [`ASCII_QUIET_PART`] is 0, or the end): eight bytes at a time while all eight are quiet (the product
+/// of their [`ASCII_QUIET`] is 1), then a byte at a time. Runs are long: letters, digits, spaces and
+/// most punctuation are quiet.
+#[inline]
+fn quiet_run_end(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(chunk) = bytes.get(pos..pos + 8) {
+        if chunk.iter().fold(1, |all, &b| all & ASCII_QUIET[b as usize]) == 0 {
+            break;
+        }
+        pos += 8;
+    }
+    while pos < bytes.len() && ASCII_QUIET[bytes[pos] as usize] != 0 {
+        pos += 1;
+    }
+    pos
+}
+
 /// The state after the quiet run `run` (not empty, every byte's [`ASCII_QUIET_PART`] not 0) from
 /// `state`: what adding the run's parts one at a time gives (a part to each byte, a run of spaces one
 /// part, joining a space run the state ends with), found from the run's last four parts alone.
@@ -241,7 +271,7 @@ fn sentence_spans_fast(line: &str, base: usize, out: &mut Vec<Span>) -> bool {
             // break may come: they only add their part to the state (`step` would do the same: a run
             // of spaces is one part), and a run of them leaves `may_break` false.
             if ASCII_QUIET_PART[b as usize] != 0 && !segmenter.may_break {
-                let end = bytes[pos..].iter().position(|&b| ASCII_QUIET_PART[b as usize] == 0).map_or(bytes.len(), |n| pos + n);
+                let end = quiet_run_end(bytes, pos);
                 segmenter.state = after_quiet_run(segmenter.state, &bytes[pos..end]);
                 pos = end;
                 continue;
@@ -798,6 +828,19 @@ mod tests {
             assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
             assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
             assert_eq!(spaced_words(&text), spaced_reference(&text), "words of {text:?}");
+        }
+    }
+
+    #[test]
+    fn a_quiet_run_ends_at_the_first_byte_that_is_not_quiet() {
+        let mut next = crate::test_rng::xorshift(0x0f1e_2d3c_4b5a_6978u64);
+        for _ in 0..20_000 {
+            let len = (next() % 40) as usize;
+            let bytes: Vec<u8> = (0..len).map(|_| if next().is_multiple_of(12) { b".\"'()?!\n"[(next() % 8) as usize] } else { b"ab Z9,-"[(next() % 7) as usize] }).collect();
+            for pos in 0..=len {
+                let expected = bytes[pos..].iter().position(|&b| ASCII_QUIET_PART[b as usize] == 0).map_or(len, |n| pos + n);
+                assert_eq!(quiet_run_end(&bytes, pos), expected, "{bytes:?} from {pos}");
+            }
         }
     }
 
