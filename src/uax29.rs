@@ -653,7 +653,11 @@ fn ascii_word_len(text: &str, pos: usize) -> usize {
         // digit (WB9) or '_' (WB13a), and before a (Mid)letter/(Mid)numletter/quote only when a
         // letter follows that (WB6).
         WCat::ALetter => {
-            let run = bytes[pos..].iter().position(|&b| ASCII_WORD[b as usize] != WCat::ALetter).unwrap_or(bytes.len() - pos);
+            let mut end = pos + 1;
+            while end < bytes.len() && bytes[end].is_ascii_alphabetic() {
+                end += 1;
+            }
+            let run = end - pos;
             let continues = bytes.get(pos + run).is_some_and(|&b| match ASCII_WORD[b as usize] {
                 WCat::Numeric | WCat::ExtendNumLet => true,
                 WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote => {
@@ -690,9 +694,10 @@ fn handled_word_len(rest: &str) -> usize {
     first_word_len(rest, cats)
 }
 
-/// [`word_category`] of every ASCII byte.
-const ASCII_WORD: [WCat; 128] = {
-    let mut t = [WCat::Any; 128];
+/// [`word_category`] of every ASCII byte (and `Any` for the others, which only make the table cover
+/// every byte: an ASCII byte indexes it without a bounds test).
+const ASCII_WORD: [WCat; 256] = {
+    let mut t = [WCat::Any; 256];
     let mut b = 0;
     while b < 128 {
         t[b] = match b as u8 {
