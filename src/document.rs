@@ -191,7 +191,10 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
         table.prefetch(&key);
         key
     };
-    for (piece, space_before) in crate::uax29::spaced_word_bounds(sentence) {
+    let pieces = crate::uax29::spaced_word_bounds(sentence);
+    // (an ASCII sentence has no typographic apostrophe to fold: its words need no search for one)
+    let ascii = pieces.is_ascii();
+    for (piece, space_before) in pieces {
         // A piece that starts with an ASCII letter is a word (most are): no character tests.
         let kind = if sentence.as_bytes()[piece.start].is_ascii_alphabetic() { TokenKind::Word } else { classify(piece.slice(sentence)) };
         let token = Token { kind, span: Span::new(span.start + piece.start, span.start + piece.end), space_before, zipf: 0.0, lm: UNK, classes: Classes::NONE };
@@ -207,8 +210,6 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
         tokens.push(token);
     }
     assert_eq!(keys.len(), tokens.len(), "a key per token");
-    // (an ASCII sentence has no typographic apostrophe to fold: its words need no search for one)
-    let ascii = sentence.is_ascii();
     let fluency = crate::fluency::default_model();
     let symbols = crate::profile::vocabulary_symbols();
     // Most words are in the fluency model's vocabulary or on a word list: one lookup in the table of both.

@@ -603,6 +603,13 @@ fn is_whitespace(piece: &str) -> bool {
     }
 }
 
+impl SpacedWordBounds<'_> {
+    /// Whether the text is ASCII (found when the iterator was made).
+    pub fn is_ascii(&self) -> bool {
+        matches!(self.words.mode, Mode::Ascii)
+    }
+}
+
 impl Iterator for SpacedWordBounds<'_> {
     type Item = (Span, bool);
 
