@@ -45,6 +45,17 @@ pub struct Token {
 pub struct Sentence {
     pub span: Span,
     pub tokens: Vec<Token>,
+    /// Whether the sentence's text is ASCII (as tokenising found), for the features that count
+    /// characters: most sentences are, and need no test of each word.
+    pub(crate) ascii: bool,
+}
+
+impl Sentence {
+    /// Tokenises the sentence `span` of `text` (`lower` is `text` lowercased with the same offsets).
+    fn new(text: &str, lower: &str, span: Span) -> Sentence {
+        let (tokens, ascii) = tokenize_sentence(text, lower, span);
+        Sentence { span, tokens, ascii }
+    }
 }
 
 /// A document: the original text with its sentences.
@@ -63,7 +74,7 @@ impl<'t> Document<'t> {
         let lower = lowercase_same_offsets(text);
         let sentences = split_sentences(text)
             .into_iter()
-            .map(|span| Sentence { span, tokens: tokenize(text, &lower, span) })
+            .map(|span| Sentence::new(text, &lower, span))
             .collect();
         Document { text, lower, sentences }
     }
@@ -81,12 +92,12 @@ impl<'t> Document<'t> {
         let lower = lowercase_same_offsets(text);
         let mut sentences: Vec<Sentence> = split_sentences(&text[..start])
             .into_iter()
-            .map(|span| Sentence { span, tokens: tokenize(text, &lower, span) })
+            .map(|span| Sentence::new(text, &lower, span))
             .collect();
         let unit = &text[start..];
         let trimmed_start = start + unit.len() - unit.trim_start().len();
         let span = Span::new(trimmed_start, (start + unit.trim_end().len()).max(trimmed_start));
-        sentences.push(Sentence { span, tokens: tokenize(text, &lower, span) });
+        sentences.push(Sentence::new(text, &lower, span));
         Document { text, lower, sentences }
     }
 
@@ -176,6 +187,11 @@ fn ascii_lowercase(text: &str) -> String {
 
 /// Tokenises the sentence `span` of `text` (`lower` is `text` lowercased with the same offsets).
 pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
+    tokenize_sentence(text, lower, span).0
+}
+
+/// [`tokenize`], and whether the sentence is ASCII.
+fn tokenize_sentence(text: &str, lower: &str, span: Span) -> (Vec<Token>, bool) {
     let sentence = span.slice(text);
     // News text has a token every 4 to 6 bytes: room for all of them at once, instead of 4 or 5 regrowths.
     let mut tokens: Vec<Token> = Vec::with_capacity(sentence.len() / 4 + 2);
@@ -234,7 +250,7 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
             fluency.prefetch_word(t.lm);
         }
     }
-    tokens
+    (tokens, ascii)
 }
 
 /// The default fluency model's vocabulary and the detectors' listed words, each with what a token of it

@@ -219,9 +219,8 @@ impl FeatureExtractor {
         let mut distinct: Vec<(u64, &str)> = Vec::with_capacity(sentence.tokens.len());
         // Most sentences are ASCII (a character per byte, and an apostrophe is '\'', not '’') without an
         // apostrophe: tested once for the sentence instead of for each word.
-        let sentence_lower = sentence.span.slice(&doc.lower);
-        let ascii = sentence_lower.is_ascii();
-        let ascii_apostrophes = ascii && sentence_lower.as_bytes().contains(&b'\'');
+        let ascii = sentence.ascii;
+        let ascii_apostrophes = ascii && sentence.span.slice(&doc.lower).as_bytes().contains(&b'\'');
         for (k, t) in sentence.tokens.iter().enumerate() {
             match t.kind {
                 TokenKind::Word => {
