@@ -8,7 +8,7 @@
 use crate::detect::classes::{self, Classes};
 use crate::fluency::UNK;
 use crate::lexicon::english;
-use crate::segment::{split_sentences, Span};
+use crate::segment::{split_ascii_sentences, split_sentences, Span};
 use crate::wordmap::{WordKey, WordMap};
 
 /// What a token is made of.
@@ -52,8 +52,9 @@ pub struct Sentence {
 
 impl Sentence {
     /// Tokenises the sentence `span` of `text` (`lower` is `text` lowercased with the same offsets).
-    fn new(text: &str, lower: &str, span: Span) -> Sentence {
-        let (tokens, ascii) = tokenize_sentence(text, lower, span);
+    /// `ascii_text`: whether `text` is known to be ASCII (then so is the sentence).
+    fn new(text: &str, lower: &str, span: Span, ascii_text: bool) -> Sentence {
+        let (tokens, ascii) = tokenize_sentence(text, lower, span, ascii_text);
         Sentence { span, tokens, ascii }
     }
 }
@@ -71,11 +72,10 @@ pub struct Document<'t> {
 impl<'t> Document<'t> {
     /// Segments and tokenises `text`.
     pub fn new(text: &'t str) -> Self {
-        let lower = lowercase_same_offsets(text);
-        let sentences = split_sentences(text)
-            .into_iter()
-            .map(|span| Sentence::new(text, &lower, span))
-            .collect();
+        // Most documents are ASCII: tested once here, not again by each step.
+        let ascii = text.is_ascii();
+        let (lower, sentences) = if ascii { (ascii_lowercase(text), split_ascii_sentences(text)) } else { (lowercase_same_offsets(text), split_sentences(text)) };
+        let sentences = sentences.into_iter().map(|span| Sentence::new(text, &lower, span, ascii)).collect();
         Document { text, lower, sentences }
     }
 
@@ -92,12 +92,12 @@ impl<'t> Document<'t> {
         let lower = lowercase_same_offsets(text);
         let mut sentences: Vec<Sentence> = split_sentences(&text[..start])
             .into_iter()
-            .map(|span| Sentence::new(text, &lower, span))
+            .map(|span| Sentence::new(text, &lower, span, false))
             .collect();
         let unit = &text[start..];
         let trimmed_start = start + unit.len() - unit.trim_start().len();
         let span = Span::new(trimmed_start, (start + unit.trim_end().len()).max(trimmed_start));
-        sentences.push(Sentence::new(text, &lower, span));
+        sentences.push(Sentence::new(text, &lower, span, false));
         Document { text, lower, sentences }
     }
 
@@ -187,11 +187,11 @@ fn ascii_lowercase(text: &str) -> String {
 
 /// Tokenises the sentence `span` of `text` (`lower` is `text` lowercased with the same offsets).
 pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
-    tokenize_sentence(text, lower, span).0
+    tokenize_sentence(text, lower, span, false).0
 }
 
-/// [`tokenize`], and whether the sentence is ASCII.
-fn tokenize_sentence(text: &str, lower: &str, span: Span) -> (Vec<Token>, bool) {
+/// [`tokenize`], and whether the sentence is ASCII (known when `ascii_text`, the whole text is).
+fn tokenize_sentence(text: &str, lower: &str, span: Span, ascii_text: bool) -> (Vec<Token>, bool) {
     let sentence = span.slice(text);
     // News text has a token every 4 to 6 bytes: room for all of them at once, instead of 4 or 5 regrowths.
     let mut tokens: Vec<Token> = Vec::with_capacity(sentence.len() / 4 + 2);
@@ -207,7 +207,7 @@ fn tokenize_sentence(text: &str, lower: &str, span: Span) -> (Vec<Token>, bool) 
         table.prefetch(&key);
         key
     };
-    let pieces = crate::uax29::spaced_word_bounds(sentence);
+    let pieces = if ascii_text { crate::uax29::spaced_ascii_word_bounds(sentence) } else { crate::uax29::spaced_word_bounds(sentence) };
     // (an ASCII sentence has no typographic apostrophe to fold: its words need no search for one)
     let ascii = pieces.is_ascii();
     for (piece, space_before) in pieces {

@@ -365,14 +365,10 @@ impl SentenceSegmenter<'_> {
 /// `text.split_sentence_bound_indices()` gives them.
 #[inline]
 pub fn sentence_spans(text: &str) -> Vec<Span> {
-    let mut out = Vec::new();
     if text.is_ascii() {
-        // The state machine over the whole text, as the crate runs its own (every ASCII character is
-        // handled, so no line needs the crate): no search for the line ends.
-        let handled = sentence_spans_fast(text, 0, &mut out);
-        debug_assert!(handled, "every ASCII character is handled");
-        return out;
+        return ascii_sentence_spans(text);
     }
+    let mut out = Vec::new();
     let mut base = 0;
     for line in text.split_inclusive('\n') {
         if !sentence_spans_fast(line, base, &mut out) {
@@ -380,6 +376,16 @@ pub fn sentence_spans(text: &str) -> Vec<Span> {
         }
         base += line.len();
     }
+    out
+}
+
+/// [`sentence_spans`] of ASCII `text`: the state machine over the whole text, as the crate runs its own
+/// (every ASCII character is handled, so no line needs the crate), without a search for the line ends.
+pub(crate) fn ascii_sentence_spans(text: &str) -> Vec<Span> {
+    debug_assert!(text.is_ascii());
+    let mut out = Vec::new();
+    let handled = sentence_spans_fast(text, 0, &mut out);
+    debug_assert!(handled, "every ASCII character is handled");
     out
 }
 
@@ -583,6 +589,13 @@ impl<'t> Iterator for WordBounds<'t> {
 /// unless the tokeniser needs its characters.
 pub fn spaced_word_bounds(text: &str) -> SpacedWordBounds<'_> {
     SpacedWordBounds { words: word_bounds(text), space: true }
+}
+
+/// [`spaced_word_bounds`] of `text` known to be ASCII (a part of an ASCII document): its bytes are not
+/// tested again.
+pub(crate) fn spaced_ascii_word_bounds(text: &str) -> SpacedWordBounds<'_> {
+    debug_assert!(text.is_ascii());
+    SpacedWordBounds { words: WordBounds { text, pos: 0, mode: Mode::Ascii }, space: true }
 }
 
 /// The iterator of [`spaced_word_bounds`].
