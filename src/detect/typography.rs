@@ -32,7 +32,11 @@ impl Detector for Typography {
             thousands_dots(doc, tokens, out);
         }
         doubled_punctuation(doc, tokens, out);
-        quote_marks(doc, tokens, out);
+        // The quote marks these rules know (curly quotes and guillemets) are not ASCII: an ASCII
+        // sentence (most) has none.
+        if !doc.sentences[index].ascii {
+            quote_marks(doc, tokens, out);
+        }
     }
 }
 
@@ -163,6 +167,7 @@ fn doubled_punctuation(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>)
     }
 }
 
+/// (Every mark here is outside ASCII: `Typography::detect` relies on it, and a test checks it.)
 fn is_open_quote(s: &str) -> bool {
     matches!(s, "“" | "„" | "«" | "‹")
 }
@@ -235,6 +240,14 @@ mod tests {
 
     fn flags(text: &str) -> Vec<(String, String)> {
         run(&Typography, text)
+    }
+
+    #[test]
+    fn quote_marks_are_not_ascii() {
+        for c in (0u8..128).map(char::from) {
+            let s = c.to_string();
+            assert!(!is_open_quote(&s) && !is_close_quote(&s) && !matches!(s.as_str(), "«" | "»"), "{c:?}");
+        }
     }
 
     #[test]
