@@ -673,11 +673,7 @@ fn ascii_word_len(text: &str, pos: usize) -> usize {
         // digit (WB9) or '_' (WB13a), and before a (Mid)letter/(Mid)numletter/quote only when a
         // letter follows that (WB6).
         WCat::ALetter => {
-            let mut end = pos + 1;
-            while end < bytes.len() && bytes[end].is_ascii_alphabetic() {
-                end += 1;
-            }
-            let run = end - pos;
+            let run = letter_run_end(bytes, pos + 1) - pos;
             let continues = bytes.get(pos + run).is_some_and(|&b| match ASCII_WORD[b as usize] {
                 WCat::Numeric | WCat::ExtendNumLet => true,
                 WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote => {
@@ -698,6 +694,29 @@ fn ascii_word_len(text: &str, pos: usize) -> usize {
         _ => {}
     }
     ascii_machine_len(&text[pos..])
+}
+
+/// The end of the run of letters of ASCII `bytes` from `pos` (the first byte from `pos` that is not an
+/// ASCII letter, or the end): eight bytes at a time, then a byte at a time for the last few. Words are
+/// mostly runs of letters, and this is the tokeniser's inner loop.
+#[inline(always)]
+fn letter_run_end(bytes: &[u8], mut pos: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(pos..pos + 8) {
+        // Each byte folded to lowercase (an ASCII byte | 0x20 is at most 0x7f, so the sums below carry
+        // into no other byte); its high bit then says whether it is at least 'a', and at least '{'.
+        let y = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) | (ONES * 0x20);
+        let letters = (y + ONES * (0x80 - b'a' as u64)) & !(y + ONES * (0x80 - b'{' as u64)) & HIGHS;
+        if letters != HIGHS {
+            return pos + ((!letters & HIGHS).trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    while pos < bytes.len() && bytes[pos].is_ascii_alphabetic() {
+        pos += 1;
+    }
+    pos
 }
 
 /// [`first_word_len`] of ASCII `rest` (the cases the shortcuts above leave).
@@ -853,6 +872,19 @@ mod tests {
             assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
             assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
             assert_eq!(spaced_words(&text), spaced_reference(&text), "words of {text:?}");
+        }
+    }
+
+    #[test]
+    fn a_letter_run_ends_at_the_first_byte_that_is_not_a_letter() {
+        let mut next = crate::test_rng::xorshift(0x7f4a_7c15_9e37_79b9u64);
+        for _ in 0..20_000 {
+            let len = (next() % 40) as usize;
+            let bytes: Vec<u8> = (0..len).map(|_| if next().is_multiple_of(6) { (next() % 128) as u8 } else { b"azAZmq@[`{"[(next() % 10) as usize] }).collect();
+            for pos in 0..=len {
+                let expected = bytes[pos..].iter().position(|b| !b.is_ascii_alphabetic()).map_or(len, |n| pos + n);
+                assert_eq!(letter_run_end(&bytes, pos), expected, "{bytes:?} from {pos}");
+            }
         }
     }
 
