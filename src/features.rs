@@ -265,10 +265,12 @@ impl FeatureExtractor {
                     distinct.push((hash, lower));
                 }
                 TokenKind::Number => numbers += 1,
-                TokenKind::Punct => match doc.tok(t) {
-                    "," => commas += 1,
-                    "\"" | "“" | "”" | "«" | "»" | "„" => quotes += 1,
-                    "(" | ")" => parens += 1,
+                // (by its bytes: a span of text needs no character-boundary tests to be compared)
+                TokenKind::Punct => match &doc.text.as_bytes()[t.span.start..t.span.end] {
+                    b"," => commas += 1,
+                    b"\"" => quotes += 1,
+                    b"(" | b")" => parens += 1,
+                    b if b.len() > 1 && matches!(doc.tok(t), "“" | "”" | "«" | "»" | "„") => quotes += 1,
                     _ => {}
                 },
             }
