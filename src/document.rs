@@ -48,14 +48,16 @@ pub struct Sentence {
     /// Whether the sentence's text is ASCII (as tokenising found), for the features that count
     /// characters: most sentences are, and need no test of each word.
     pub(crate) ascii: bool,
+    /// The number of its tokens that are words (counted while tokenising).
+    pub(crate) words: usize,
 }
 
 impl Sentence {
     /// Tokenises the sentence `span` of `text` (`lower` is `text` lowercased with the same offsets).
     /// `ascii_text`: whether `text` is known to be ASCII (then so is the sentence).
     fn new(text: &str, lower: &str, span: Span, ascii_text: bool) -> Sentence {
-        let (tokens, ascii) = tokenize_sentence(text, lower, span, ascii_text);
-        Sentence { span, tokens, ascii }
+        let (tokens, ascii, words) = tokenize_sentence(text, lower, span, ascii_text);
+        Sentence { span, tokens, ascii, words }
     }
 }
 
@@ -190,8 +192,9 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
     tokenize_sentence(text, lower, span, false).0
 }
 
-/// [`tokenize`], and whether the sentence is ASCII (known when `ascii_text`, the whole text is).
-fn tokenize_sentence(text: &str, lower: &str, span: Span, ascii_text: bool) -> (Vec<Token>, bool) {
+/// [`tokenize`], whether the sentence is ASCII (known when `ascii_text`, the whole text is), and its
+/// number of words.
+fn tokenize_sentence(text: &str, lower: &str, span: Span, ascii_text: bool) -> (Vec<Token>, bool, usize) {
     let sentence = span.slice(text);
     // News text has a token every 4 to 6 bytes: room for all of them at once, instead of 4 or 5 regrowths.
     let mut tokens: Vec<Token> = Vec::with_capacity(sentence.len() / 4 + 2);
@@ -229,7 +232,9 @@ fn tokenize_sentence(text: &str, lower: &str, span: Span, ascii_text: bool) -> (
     let fluency = crate::fluency::default_model();
     let symbols = crate::profile::vocabulary_symbols();
     // Most words are in the fluency model's vocabulary or on a word list: one lookup in the table of both.
+    let mut words = 0;
     for (t, key) in tokens.iter_mut().zip(&keys).filter(|(t, _)| t.kind == TokenKind::Word) {
+        words += 1;
         if !ascii {
             let low = t.span.slice(lower);
             if let std::borrow::Cow::Owned(folded) = fold_apostrophes(low) {
@@ -250,7 +255,7 @@ fn tokenize_sentence(text: &str, lower: &str, span: Span, ascii_text: bool) -> (
             fluency.prefetch_word(t.lm);
         }
     }
-    (tokens, ascii)
+    (tokens, ascii, words)
 }
 
 /// The default fluency model's vocabulary and the detectors' listed words, each with what a token of it
