@@ -135,8 +135,9 @@ fn doubled_punctuation(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>)
     let dot = |j: usize| tokens.get(j).is_some_and(|c| doc.tok(c) == ".");
     for (i, pair) in tokens.windows(2).enumerate() {
         let (a, b) = (&pair[0], &pair[1]);
-        // Both rules end at a punctuation mark.
-        if b.kind != TokenKind::Punct {
+        // Both rules end at a punctuation mark, after another one (a doubled stop) or after a space:
+        // most punctuation follows a word directly.
+        if b.kind != TokenKind::Punct || (a.kind != TokenKind::Punct && !b.space_before) {
             continue;
         }
         let (ta, tb) = (doc.tok(a), doc.tok(b));
