@@ -8,7 +8,7 @@
 use crate::detect::classes::{self, Classes};
 use crate::fluency::UNK;
 use crate::lexicon::english;
-use crate::segment::{split_sentences, Span};
+use crate::segment::{split_ascii_sentences, split_sentences, Span};
 use crate::wordmap::{WordKey, WordMap};
 
 /// What a token is made of.
@@ -45,6 +45,20 @@ pub struct Token {
 pub struct Sentence {
     pub span: Span,
     pub tokens: Vec<Token>,
+    /// Whether the sentence's text is ASCII (as tokenising found), for the features that count
+    /// characters: most sentences are, and need no test of each word.
+    pub(crate) ascii: bool,
+    /// The number of its tokens that are words (counted while tokenising).
+    pub(crate) words: usize,
+}
+
+impl Sentence {
+    /// Tokenises the sentence `span` of `text` (`lower` is `text` lowercased with the same offsets).
+    /// `ascii_text`: whether `text` is known to be ASCII (then so is the sentence).
+    fn new(text: &str, lower: &str, span: Span, ascii_text: bool) -> Sentence {
+        let (tokens, ascii, words) = tokenize_sentence(text, lower, span, ascii_text);
+        Sentence { span, tokens, ascii, words }
+    }
 }
 
 /// A document: the original text with its sentences.
@@ -60,11 +74,10 @@ pub struct Document<'t> {
 impl<'t> Document<'t> {
     /// Segments and tokenises `text`.
     pub fn new(text: &'t str) -> Self {
-        let lower = lowercase_same_offsets(text);
-        let sentences = split_sentences(text)
-            .into_iter()
-            .map(|span| Sentence { span, tokens: tokenize(text, &lower, span) })
-            .collect();
+        // Most documents are ASCII: tested once here, not again by each step.
+        let ascii = text.is_ascii();
+        let (lower, sentences) = if ascii { (ascii_lowercase(text), split_ascii_sentences(text)) } else { (lowercase_same_offsets(text), split_sentences(text)) };
+        let sentences = sentences.into_iter().map(|span| Sentence::new(text, &lower, span, ascii)).collect();
         Document { text, lower, sentences }
     }
 
@@ -81,12 +94,12 @@ impl<'t> Document<'t> {
         let lower = lowercase_same_offsets(text);
         let mut sentences: Vec<Sentence> = split_sentences(&text[..start])
             .into_iter()
-            .map(|span| Sentence { span, tokens: tokenize(text, &lower, span) })
+            .map(|span| Sentence::new(text, &lower, span, false))
             .collect();
         let unit = &text[start..];
         let trimmed_start = start + unit.len() - unit.trim_start().len();
         let span = Span::new(trimmed_start, (start + unit.trim_end().len()).max(trimmed_start));
-        sentences.push(Sentence { span, tokens: tokenize(text, &lower, span) });
+        sentences.push(Sentence::new(text, &lower, span, false));
         Document { text, lower, sentences }
     }
 
@@ -176,6 +189,12 @@ fn ascii_lowercase(text: &str) -> String {
 
 /// Tokenises the sentence `span` of `text` (`lower` is `text` lowercased with the same offsets).
 pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
+    tokenize_sentence(text, lower, span, false).0
+}
+
+/// [`tokenize`], whether the sentence is ASCII (known when `ascii_text`, the whole text is), and its
+/// number of words.
+fn tokenize_sentence(text: &str, lower: &str, span: Span, ascii_text: bool) -> (Vec<Token>, bool, usize) {
     let sentence = span.slice(text);
     // News text has a token every 4 to 6 bytes: room for all of them at once, instead of 4 or 5 regrowths.
     let mut tokens: Vec<Token> = Vec::with_capacity(sentence.len() / 4 + 2);
@@ -183,27 +202,21 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
     // token is cut and its table line prefetched, so that the line loads while the rest of the sentence
     // is tokenised.
     let mut keys: Vec<WordKey> = Vec::with_capacity(tokens.capacity());
-    let mut space_before = true;
     let table = word_table();
+    // (the lowercase word's bytes by its span: byte offsets need no test for character boundaries)
+    let lower_bytes = lower.as_bytes();
     let prefetched = |t: &Token| {
-        let key = WordKey::of(t.span.slice(lower).as_bytes());
+        let key = WordKey::of(&lower_bytes[t.span.start..t.span.end]);
         table.prefetch(&key);
         key
     };
-    for (offset, piece) in crate::uax29::word_bounds(sentence) {
+    let pieces = if ascii_text { crate::uax29::spaced_ascii_word_bounds(sentence) } else { crate::uax29::spaced_word_bounds(sentence) };
+    // (an ASCII sentence has no typographic apostrophe to fold: its words need no search for one)
+    let ascii = pieces.is_ascii();
+    for (piece, space_before) in pieces {
         // A piece that starts with an ASCII letter is a word (most are): no character tests.
-        let kind = if piece.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
-            TokenKind::Word
-        } else if piece.bytes().all(|b| b == b' ') || piece.chars().all(char::is_whitespace) {
-            // (most whitespace pieces are spaces: tested as bytes before decoding characters)
-            space_before = true;
-            continue;
-        } else {
-            classify(piece)
-        };
-        let start = span.start + offset;
-        let token = Token { kind, span: Span::new(start, start + piece.len()), space_before, zipf: 0.0, lm: UNK, classes: Classes::NONE };
-        space_before = false;
+        let kind = if sentence.as_bytes()[piece.start].is_ascii_alphabetic() { TokenKind::Word } else { classify(piece.slice(sentence)) };
+        let token = Token { kind, span: Span::new(span.start + piece.start, span.start + piece.end), space_before, zipf: 0.0, lm: UNK, classes: Classes::NONE };
         // Join "well" "-" "trained" into one word when nothing separates them.
         let token = match join_hyphenated(text, &mut tokens, token) {
             Some(joined) => {
@@ -216,14 +229,14 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
         tokens.push(token);
     }
     assert_eq!(keys.len(), tokens.len(), "a key per token");
-    // (an ASCII sentence has no typographic apostrophe to fold: its words need no search for one)
-    let ascii = sentence.is_ascii();
     let fluency = crate::fluency::default_model();
     let symbols = crate::profile::vocabulary_symbols();
     // Most words are in the fluency model's vocabulary or on a word list: one lookup in the table of both.
+    let mut words = 0;
     for (t, key) in tokens.iter_mut().zip(&keys).filter(|(t, _)| t.kind == TokenKind::Word) {
-        let low = t.span.slice(lower);
+        words += 1;
         if !ascii {
+            let low = t.span.slice(lower);
             if let std::borrow::Cow::Owned(folded) = fold_apostrophes(low) {
                 // The word lists are looked up by the unfolded word, the vocabulary by the folded one.
                 t.classes = classes::of(low);
@@ -231,7 +244,9 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
                 continue;
             }
         }
-        (t.lm, t.zipf, t.classes) = table.get_keyed(low.as_bytes(), key).unwrap_or_else(|| (UNK, english().zipf_keyed(low, key), Classes::NONE));
+        (t.lm, t.zipf, t.classes) = table
+            .get_keyed(&lower_bytes[t.span.start..t.span.end], key)
+            .unwrap_or_else(|| (UNK, english().zipf_keyed(t.span.slice(lower), key), Classes::NONE));
         if t.lm != UNK {
             // What scoring reads by a vocabulary word's id (its profile symbol, its fluency statistics:
             // tables of the whole vocabulary, whose rarer words are not in the cache) starts loading,
@@ -240,7 +255,7 @@ pub fn tokenize(text: &str, lower: &str, span: Span) -> Vec<Token> {
             fluency.prefetch_word(t.lm);
         }
     }
-    tokens
+    (tokens, ascii, words)
 }
 
 /// The default fluency model's vocabulary and the detectors' listed words, each with what a token of it

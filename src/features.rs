@@ -99,7 +99,7 @@ pub(crate) fn word_class(lower: &str) -> (bool, Option<usize>) {
 /// The number of distinct words among `words` ((hash, word) pairs, equal words with equal hashes):
 /// up to 64 words (all but the longest sentences) through a small open-addressing set of indices on the
 /// stack, more by sorting. Words are compared only when their hashes are equal.
-fn count_distinct(words: &mut [(u64, &str)]) -> usize {
+fn count_distinct(words: &mut [(u64, &[u8])]) -> usize {
     const SLOTS: usize = 128;
     if words.len() > SLOTS / 2 {
         words.sort_unstable();
@@ -216,18 +216,29 @@ impl FeatureExtractor {
         // The distinct words are counted from (hash, word) pairs (see count_distinct): words are
         // compared only when their hashes are equal, so the count is exact (equal words need equal
         // hashes, nothing more).
-        let mut distinct: Vec<(u64, &str)> = Vec::with_capacity(sentence.tokens.len());
+        let mut distinct: Vec<(u64, &[u8])> = Vec::with_capacity(sentence.tokens.len());
+        // A word's lowercase text as bytes, sliced by its span: byte offsets need no test for
+        // character boundaries, and every test below is one on bytes.
+        let lower_text = doc.lower.as_bytes();
+        // Most sentences are ASCII (a character per byte, and an apostrophe is '\'', not '’') without an
+        // apostrophe: tested once for the sentence instead of for each word.
+        let ascii = sentence.ascii;
+        let ascii_apostrophes = ascii && sentence.span.slice(&doc.lower).as_bytes().contains(&b'\'');
         for (k, t) in sentence.tokens.iter().enumerate() {
             match t.kind {
                 TokenKind::Word => {
-                    let lower = doc.low(t);
-                    // Most words are ASCII: a character per byte, and an apostrophe is '\'' ('’' is E2 80 99).
-                    // One pass over the (short) word's bytes for both, instead of two searches.
-                    let (high, ascii_apostrophe) = lower.bytes().fold((0u8, false), |(high, a), b| (high | b, a | (b == b'\'')));
-                    let (chars, maybe_apostrophe) = if high < 0x80 {
-                        (lower.len(), ascii_apostrophe)
+                    let lower = &lower_text[t.span.start..t.span.end];
+                    let (chars, maybe_apostrophe) = if ascii {
+                        (lower.len(), ascii_apostrophes && lower.contains(&b'\''))
                     } else {
-                        (lower.chars().count(), true)
+                        // One pass over the (short) word's bytes for both, instead of two searches.
+                        let (high, ascii_apostrophe) = lower.iter().fold((0u8, false), |(high, a), &b| (high | b, a | (b == b'\'')));
+                        if high < 0x80 {
+                            (lower.len(), ascii_apostrophe)
+                        } else {
+                            // (the characters of UTF-8 text: its bytes that are not continuation bytes)
+                            (lower.iter().filter(|&&b| (b as i8) >= -0x40).count(), true)
+                        }
                     };
                     words += 1;
                     letters += chars;
@@ -244,8 +255,8 @@ impl FeatureExtractor {
                     if chars >= 9 {
                         long += 1;
                     }
-                    let apostrophe = maybe_apostrophe && lower.contains(['\'', '’']);
-                    if apostrophe && !lower.ends_with("'s") && !lower.ends_with("’s") {
+                    let apostrophe = maybe_apostrophe && (lower.contains(&b'\'') || lower.windows(3).any(|w| w == "’".as_bytes()));
+                    if apostrophe && !lower.ends_with(b"'s") && !lower.ends_with("’s".as_bytes()) {
                         contractions += 1;
                     }
                     // A word's hash: from its vocabulary id when it has one (equal words have equal
@@ -254,10 +265,12 @@ impl FeatureExtractor {
                     distinct.push((hash, lower));
                 }
                 TokenKind::Number => numbers += 1,
-                TokenKind::Punct => match doc.tok(t) {
-                    "," => commas += 1,
-                    "\"" | "“" | "”" | "«" | "»" | "„" => quotes += 1,
-                    "(" | ")" => parens += 1,
+                // (by its bytes: a span of text needs no character-boundary tests to be compared)
+                TokenKind::Punct => match &doc.text.as_bytes()[t.span.start..t.span.end] {
+                    b"," => commas += 1,
+                    b"\"" => quotes += 1,
+                    b"(" | b")" => parens += 1,
+                    b if b.len() > 1 && matches!(doc.tok(t), "“" | "”" | "«" | "»" | "„") => quotes += 1,
                     _ => {}
                 },
             }
@@ -317,15 +330,15 @@ mod tests {
         let vocab = ["a", "b", "the", "The", "of", "ab", "ba", "x1", "", "long-word"];
         for round in 0..3000 {
             let n = round % 80;
-            let mut words: Vec<(u64, &str)> = (0..n)
+            let mut words: Vec<(u64, &[u8])> = (0..n)
                 .map(|_| {
                     let w = vocab[(next() % vocab.len() as u64) as usize];
                     // Colliding hashes for different words, now and then (the count must stay exact).
                     let h = if round % 3 == 0 { (next() % 4) << 58 } else { rustc_hash::FxBuildHasher.hash_one(w) };
-                    (h, w)
+                    (h, w.as_bytes())
                 })
                 .collect();
-            let mut reference: Vec<&str> = words.iter().map(|p| p.1).collect();
+            let mut reference: Vec<&[u8]> = words.iter().map(|p| p.1).collect();
             reference.sort_unstable();
             reference.dedup();
             // (with colliding hashes, equal words may carry different hashes: count (hash, word) pairs)

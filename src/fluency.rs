@@ -256,17 +256,18 @@ impl FluencyModel {
             // Tokenising looked every word up in this model already (Token::lm). Room for every token at
             // once: collecting the filtered tokens would grow the vector several times.
             let mut words = Vec::with_capacity(tokens.len());
-            words.extend(tokens
-                .iter()
-                .filter(|t| t.kind != TokenKind::Punct)
-                .map(|token| {
-                    let id = if token.kind == TokenKind::Number { NUM } else { token.lm };
-                    // Every word's class is in its token's classes (looked up by the unfolded lowercase
-                    // word, which is the same: no function word has an apostrophe), so the table by id
-                    // is not read (see the test tokens_carry_the_function_word_class_of_the_vocabulary).
-                    let function = token.classes.has(Classes::FUNCTION_WORD);
-                    LmWord { token, id, function }
-                }));
+            for token in tokens {
+                let id = match token.kind {
+                    TokenKind::Punct => continue,
+                    TokenKind::Number => NUM,
+                    TokenKind::Word => token.lm,
+                };
+                // Every word's class is in its token's classes (looked up by the unfolded lowercase
+                // word, which is the same: no function word has an apostrophe), so the table by id
+                // is not read (see the test tokens_carry_the_function_word_class_of_the_vocabulary).
+                let function = token.classes.has(Classes::FUNCTION_WORD);
+                words.push(LmWord { token, id, function });
+            }
             return words;
         }
         lm_tokens(doc, tokens)

@@ -9,7 +9,7 @@
 //! sentences) rank where a reviewer should look.
 
 use crate::detect::Finding;
-use crate::document::{Document, TokenKind};
+use crate::document::Document;
 use crate::features::FeatureExtractor;
 use crate::model::{sigmoid, Contribution, Model, Scored};
 use crate::profile::MergedProfiles;
@@ -113,8 +113,7 @@ impl<'m> Scanner<'m> {
         let mut sentences = Vec::with_capacity(doc.sentences.len());
         for (i, s) in doc.sentences.iter().enumerate() {
             let Scored { features, findings, head, raw_logit } = self.model.score_sentence_merged(&self.extractor, self.merged.as_ref(), &doc, i);
-            let words = s.tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
-            let (logit, score) = if words >= MIN_WORDS {
+            let (logit, score) = if s.words >= MIN_WORDS {
                 let logit = self.model.calibrate(raw_logit);
                 (logit, sigmoid(logit))
             } else {

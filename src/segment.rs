@@ -53,9 +53,19 @@ const SENTENCE_OPENERS: &[&str] = &[
 
 /// Splits `text` into sentence spans, trimmed of surrounding whitespace, in document order.
 pub fn split_sentences(text: &str) -> Vec<Span> {
+    repair(text, crate::uax29::sentence_spans(text))
+}
+
+/// [`split_sentences`] of ASCII `text` (its bytes are not tested again).
+pub(crate) fn split_ascii_sentences(text: &str) -> Vec<Span> {
+    repair(text, crate::uax29::ascii_sentence_spans(text))
+}
+
+/// The sentences of `text` from its UAX #29 sentence segments `out`: false boundaries merged, spans
+/// trimmed (see the module documentation).
+fn repair(text: &str, mut out: Vec<Span>) -> Vec<Span> {
     // The false boundaries are merged and the spans trimmed in the vector of the raw spans: the first
     // `kept` spans are the merged ones so far.
-    let mut out = crate::uax29::sentence_spans(text);
     let mut kept = 0;
     for i in 0..out.len() {
         let span = out[i];

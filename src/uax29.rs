@@ -111,6 +111,36 @@ const ASCII_QUIET_PART: [u8; 128] = {
     t
 };
 
+/// 1 for a byte whose [`ASCII_QUIET_PART`] is not 0, else 0 (every byte: no bounds test when a byte
+/// indexes it).
+const ASCII_QUIET: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (ASCII_QUIET_PART[b] != 0) as u8;
+        b += 1;
+    }
+    t
+};
+
+/// The end of the quiet run of ASCII `bytes` from `pos` (the first byte from `pos` whose
+/// [`ASCII_QUIET_PART`] is 0, or the end): eight bytes at a time while all eight are quiet (the product
+/// of their [`ASCII_QUIET`] is 1), then a byte at a time. Runs are long: letters, digits, spaces and
+/// most punctuation are quiet.
+#[inline]
+fn quiet_run_end(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(chunk) = bytes.get(pos..pos + 8) {
+        if chunk.iter().fold(1, |all, &b| all & ASCII_QUIET[b as usize]) == 0 {
+            break;
+        }
+        pos += 8;
+    }
+    while pos < bytes.len() && ASCII_QUIET[bytes[pos] as usize] != 0 {
+        pos += 1;
+    }
+    pos
+}
+
 /// The state after the quiet run `run` (not empty, every byte's [`ASCII_QUIET_PART`] not 0) from
 /// `state`: what adding the run's parts one at a time gives (a part to each byte, a run of spaces one
 /// part, joining a space run the state ends with), found from the run's last four parts alone.
@@ -241,7 +271,7 @@ fn sentence_spans_fast(line: &str, base: usize, out: &mut Vec<Span>) -> bool {
             // break may come: they only add their part to the state (`step` would do the same: a run
             // of spaces is one part), and a run of them leaves `may_break` false.
             if ASCII_QUIET_PART[b as usize] != 0 && !segmenter.may_break {
-                let end = bytes[pos..].iter().position(|&b| ASCII_QUIET_PART[b as usize] == 0).map_or(bytes.len(), |n| pos + n);
+                let end = quiet_run_end(bytes, pos);
                 segmenter.state = after_quiet_run(segmenter.state, &bytes[pos..end]);
                 pos = end;
                 continue;
@@ -335,14 +365,10 @@ impl SentenceSegmenter<'_> {
 /// `text.split_sentence_bound_indices()` gives them.
 #[inline]
 pub fn sentence_spans(text: &str) -> Vec<Span> {
-    let mut out = Vec::new();
     if text.is_ascii() {
-        // The state machine over the whole text, as the crate runs its own (every ASCII character is
-        // handled, so no line needs the crate): no search for the line ends.
-        let handled = sentence_spans_fast(text, 0, &mut out);
-        debug_assert!(handled, "every ASCII character is handled");
-        return out;
+        return ascii_sentence_spans(text);
     }
+    let mut out = Vec::new();
     let mut base = 0;
     for line in text.split_inclusive('\n') {
         if !sentence_spans_fast(line, base, &mut out) {
@@ -350,6 +376,16 @@ pub fn sentence_spans(text: &str) -> Vec<Span> {
         }
         base += line.len();
     }
+    out
+}
+
+/// [`sentence_spans`] of ASCII `text`: the state machine over the whole text, as the crate runs its own
+/// (every ASCII character is handled, so no line needs the crate), without a search for the line ends.
+pub(crate) fn ascii_sentence_spans(text: &str) -> Vec<Span> {
+    debug_assert!(text.is_ascii());
+    let mut out = Vec::new();
+    let handled = sentence_spans_fast(text, 0, &mut out);
+    debug_assert!(handled, "every ASCII character is handled");
     out
 }
 
@@ -544,8 +580,91 @@ impl<'t> Iterator for WordBounds<'t> {
     }
 }
 
-/// The length of the segment of ASCII `text` that starts at `pos` (< `text.len()`).
+/// The word-boundary segments of `text` that are not whitespace, as byte spans in `text`, each with
+/// whether whitespace comes right before it (the first one counts as after whitespace): [`word_bounds`]
+/// without its whitespace segments, for the tokeniser. In ASCII text a space is skipped where it is met,
+/// a byte at a time, instead of being cut as a segment and then tested: a run of spaces is one segment
+/// that nothing joins (WB3d), so the segment after it starts at its first other byte either way. Spans
+/// rather than slices: an ASCII segment is not sliced (and its ends tested for character boundaries)
+/// unless the tokeniser needs its characters.
+pub fn spaced_word_bounds(text: &str) -> SpacedWordBounds<'_> {
+    SpacedWordBounds { words: word_bounds(text), space: true }
+}
+
+/// [`spaced_word_bounds`] of `text` known to be ASCII (a part of an ASCII document): its bytes are not
+/// tested again.
+pub(crate) fn spaced_ascii_word_bounds(text: &str) -> SpacedWordBounds<'_> {
+    debug_assert!(text.is_ascii());
+    SpacedWordBounds { words: WordBounds { text, pos: 0, mode: Mode::Ascii }, space: true }
+}
+
+/// The iterator of [`spaced_word_bounds`].
+pub struct SpacedWordBounds<'t> {
+    words: WordBounds<'t>,
+    /// Whether whitespace came since the last segment given.
+    space: bool,
+}
+
+/// Whether `piece` is whitespace (`char::is_whitespace` of each character), decided by its first byte
+/// for most pieces: one that starts with an ASCII character other than a space or one of 9 to 13 (tab
+/// to carriage return) is not.
 #[inline]
+fn is_whitespace(piece: &str) -> bool {
+    match piece.as_bytes().first() {
+        Some(&b) if b.is_ascii() && b != b' ' && !(9..=13).contains(&b) => false,
+        _ => piece.chars().all(char::is_whitespace),
+    }
+}
+
+impl SpacedWordBounds<'_> {
+    /// Whether the text is ASCII (found when the iterator was made).
+    pub fn is_ascii(&self) -> bool {
+        matches!(self.words.mode, Mode::Ascii)
+    }
+}
+
+impl Iterator for SpacedWordBounds<'_> {
+    type Item = (Span, bool);
+
+    #[inline]
+    fn next(&mut self) -> Option<(Span, bool)> {
+        loop {
+            let span = if let Mode::Ascii = self.words.mode {
+                let (text, bytes) = (self.words.text, self.words.text.as_bytes());
+                let mut pos = self.words.pos;
+                while bytes.get(pos) == Some(&b' ') {
+                    pos += 1;
+                    self.space = true;
+                }
+                if pos >= bytes.len() {
+                    return None;
+                }
+                let len = ascii_word_len(text, pos);
+                self.words.pos = pos + len;
+                // An ASCII segment that starts with whitespace (here not a space: tab to carriage
+                // return) is whitespace: that character alone, or CR LF (WB3, WB3a).
+                if (9..=13).contains(&bytes[pos]) {
+                    self.space = true;
+                    continue;
+                }
+                Span::new(pos, pos + len)
+            } else {
+                let (offset, piece) = self.words.next()?;
+                if is_whitespace(piece) {
+                    self.space = true;
+                    continue;
+                }
+                Span::new(offset, offset + piece.len())
+            };
+            let space = std::mem::replace(&mut self.space, false);
+            return Some((span, space));
+        }
+    }
+}
+
+/// The length of the segment of ASCII `text` that starts at `pos` (< `text.len()`).
+// Always inlined: the tokeniser calls it for every segment, through [`SpacedWordBounds`].
+#[inline(always)]
 fn ascii_word_len(text: &str, pos: usize) -> usize {
     let bytes = text.as_bytes();
     match ASCII_WORD[bytes[pos] as usize] {
@@ -554,7 +673,7 @@ fn ascii_word_len(text: &str, pos: usize) -> usize {
         // digit (WB9) or '_' (WB13a), and before a (Mid)letter/(Mid)numletter/quote only when a
         // letter follows that (WB6).
         WCat::ALetter => {
-            let run = bytes[pos..].iter().position(|&b| ASCII_WORD[b as usize] != WCat::ALetter).unwrap_or(bytes.len() - pos);
+            let run = letter_run_end(bytes, pos + 1) - pos;
             let continues = bytes.get(pos + run).is_some_and(|&b| match ASCII_WORD[b as usize] {
                 WCat::Numeric | WCat::ExtendNumLet => true,
                 WCat::MidLetter | WCat::MidNumLet | WCat::SingleQuote => {
@@ -577,6 +696,29 @@ fn ascii_word_len(text: &str, pos: usize) -> usize {
     ascii_machine_len(&text[pos..])
 }
 
+/// The end of the run of letters of ASCII `bytes` from `pos` (the first byte from `pos` that is not an
+/// ASCII letter, or the end): eight bytes at a time, then a byte at a time for the last few. Words are
+/// mostly runs of letters, and this is the tokeniser's inner loop.
+#[inline(always)]
+fn letter_run_end(bytes: &[u8], mut pos: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(pos..pos + 8) {
+        // Each byte folded to lowercase (an ASCII byte | 0x20 is at most 0x7f, so the sums below carry
+        // into no other byte); its high bit then says whether it is at least 'a', and at least '{'.
+        let y = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) | (ONES * 0x20);
+        let letters = (y + ONES * (0x80 - b'a' as u64)) & !(y + ONES * (0x80 - b'{' as u64)) & HIGHS;
+        if letters != HIGHS {
+            return pos + ((!letters & HIGHS).trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    while pos < bytes.len() && bytes[pos].is_ascii_alphabetic() {
+        pos += 1;
+    }
+    pos
+}
+
 /// [`first_word_len`] of ASCII `rest` (the cases the shortcuts above leave).
 #[inline(never)]
 fn ascii_machine_len(rest: &str) -> usize {
@@ -591,9 +733,10 @@ fn handled_word_len(rest: &str) -> usize {
     first_word_len(rest, cats)
 }
 
-/// [`word_category`] of every ASCII byte.
-const ASCII_WORD: [WCat; 128] = {
-    let mut t = [WCat::Any; 128];
+/// [`word_category`] of every ASCII byte (and `Any` for the others, which only make the table cover
+/// every byte: an ASCII byte indexes it without a bounds test).
+const ASCII_WORD: [WCat; 256] = {
+    let mut t = [WCat::Any; 256];
     let mut b = 0;
     while b < 128 {
         t[b] = match b as u8 {
@@ -630,6 +773,25 @@ mod tests {
 
     fn fast_words(text: &str) -> Vec<(usize, &str)> {
         word_bounds(text).collect()
+    }
+
+    /// [`spaced_word_bounds`] with each segment's offset and text.
+    fn spaced_words(text: &str) -> Vec<(usize, &str, bool)> {
+        spaced_word_bounds(text).map(|(span, space)| (span.start, span.slice(text), space)).collect()
+    }
+
+    /// [`word_bounds`] without whitespace segments, each with whether one came before it.
+    fn spaced_reference(text: &str) -> Vec<(usize, &str, bool)> {
+        let mut space = true;
+        let mut out = Vec::new();
+        for (offset, piece) in word_bounds(text) {
+            if piece.chars().all(char::is_whitespace) {
+                space = true;
+            } else {
+                out.push((offset, piece, std::mem::replace(&mut space, false)));
+            }
+        }
+        out
     }
 
     /// Every character handled here, and a few that are not.
@@ -672,6 +834,8 @@ mod tests {
                 let text = context.replace("{}", &c.to_string());
                 assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
                 assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
+                assert_eq!(spaced_words(&text), spaced_reference(&text), "words of {text:?}");
+            assert_eq!(spaced_words(&text), spaced_reference(&text), "words of {text:?}");
                 checked += 1;
             }
         }
@@ -688,6 +852,7 @@ mod tests {
             let text: String = (0..len).map(|_| common[(next() >> 8) as usize % common.len()]).collect();
             assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
             assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
+            assert_eq!(spaced_words(&text), spaced_reference(&text), "words of {text:?}");
         }
     }
 
@@ -706,6 +871,33 @@ mod tests {
                 .collect();
             assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
             assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
+            assert_eq!(spaced_words(&text), spaced_reference(&text), "words of {text:?}");
+        }
+    }
+
+    #[test]
+    fn a_letter_run_ends_at_the_first_byte_that_is_not_a_letter() {
+        let mut next = crate::test_rng::xorshift(0x7f4a_7c15_9e37_79b9u64);
+        for _ in 0..20_000 {
+            let len = (next() % 40) as usize;
+            let bytes: Vec<u8> = (0..len).map(|_| if next().is_multiple_of(6) { (next() % 128) as u8 } else { b"azAZmq@[`{"[(next() % 10) as usize] }).collect();
+            for pos in 0..=len {
+                let expected = bytes[pos..].iter().position(|b| !b.is_ascii_alphabetic()).map_or(len, |n| pos + n);
+                assert_eq!(letter_run_end(&bytes, pos), expected, "{bytes:?} from {pos}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_quiet_run_ends_at_the_first_byte_that_is_not_quiet() {
+        let mut next = crate::test_rng::xorshift(0x0f1e_2d3c_4b5a_6978u64);
+        for _ in 0..20_000 {
+            let len = (next() % 40) as usize;
+            let bytes: Vec<u8> = (0..len).map(|_| if next().is_multiple_of(12) { b".\"'()?!\n"[(next() % 8) as usize] } else { b"ab Z9,-"[(next() % 7) as usize] }).collect();
+            for pos in 0..=len {
+                let expected = bytes[pos..].iter().position(|&b| ASCII_QUIET_PART[b as usize] == 0).map_or(len, |n| pos + n);
+                assert_eq!(quiet_run_end(&bytes, pos), expected, "{bytes:?} from {pos}");
+            }
         }
     }
 
@@ -742,6 +934,7 @@ mod tests {
         ] {
             assert_eq!(sentence_spans(text), crate_sentences(text), "{text:?}");
             assert_eq!(fast_words(text), crate_words(text), "{text:?}");
+            assert_eq!(spaced_words(text), spaced_reference(text), "{text:?}");
         }
         let long = format!("a. {}x", " ".repeat(5_000));
         assert_eq!(sentence_spans(&long), crate_sentences(&long));

@@ -304,6 +304,11 @@ impl Calques {
     /// Finds the calques and garbled idioms of `tokens`, whose word ids `ids` gives.
     fn detect_with<I: WordIds + ?Sized>(&self, doc: &Document, tokens: &[Token], ids: &I, out: &mut Vec<Finding>) {
         for (i, t) in tokens.iter().enumerate() {
+            // Only a listed word (an id from 1) or a number starts a calque or an idiom: other tokens
+            // (most) are passed over at once.
+            if t.kind != TokenKind::Number && ids.id(i) == 0 {
+                continue;
+            }
             let candidates: &[usize] = match t.kind {
                 TokenKind::Word if ids.id(i) == 0 => &[],
                 TokenKind::Word if self.by_first_two_words.get(ids.id(i) as usize).copied().unwrap_or(false) => {

@@ -5,7 +5,7 @@
 
 use super::classes::{Builder, Classes};
 use super::{Detector, Family, Finding};
-use crate::document::{Document, TokenKind};
+use crate::document::{Document, Token, TokenKind};
 
 pub struct Grammar;
 
@@ -45,6 +45,11 @@ pub(super) fn register(b: &mut Builder) {
     b.add(IMPOSSIBLE_PAIRS.iter().map(|p| p.1), Classes::PAIR_SECOND);
 }
 
+/// The words among `tokens`.
+fn words(tokens: &[Token]) -> impl DoubleEndedIterator<Item = &Token> {
+    tokens.iter().filter(|t| t.kind == TokenKind::Word)
+}
+
 fn superlative(word: &str) -> bool {
     (word.len() > 4 && word.ends_with("est")) || IRREGULAR_SUPERLATIVES.contains(&word)
 }
@@ -65,20 +70,27 @@ impl Detector for Grammar {
     fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
         let sentence = &doc.sentences[index];
         let tokens = &sentence.tokens;
-        let mut words: Vec<&crate::document::Token> = Vec::with_capacity(tokens.len());
-        words.extend(tokens.iter().filter(|t| t.kind == TokenKind::Word));
-        for (k, w) in words.iter().enumerate() {
+        // One walk over the tokens, without a list of the words: the rules on two words need them
+        // adjacent (only whitespace between), so the second is the next token; the others look for the
+        // words around one where a rule may start.
+        for (i, w) in tokens.iter().enumerate() {
+            // The rules on words start at a preposition, the first word of an impossible pair or "the":
+            // most words are none, as their classes say (only words have classes).
+            if !w.classes.has(Classes::PREPOSITION_TAKING_GERUND | Classes::PAIR_FIRST) && w.classes.profile_index() != Some(THE) {
+                continue;
+            }
             // The word classes say whether a rule may apply; only then are the words compared.
-            let next = words.get(k + 1).filter(|n| {
+            let next = tokens.get(i + 1).filter(|n| {
                 let infinitive = w.classes.has(Classes::PREPOSITION_TAKING_GERUND) && n.classes.has(Classes::BASE_VERB);
                 let pair = w.classes.has(Classes::PAIR_FIRST) && n.classes.has(Classes::PAIR_SECOND);
                 // adjacent: nothing but whitespace between the two words
-                (infinitive || pair) && doc.text[w.span.end..n.span.start].trim().is_empty()
+                // (classes are those of words: a token with one is a word)
+                (infinitive || pair) && n.kind == TokenKind::Word && doc.text[w.span.end..n.span.start].trim().is_empty()
             });
             if let Some(n) = next {
                 let (lower, nl) = (doc.low(w), doc.low(n));
                 // "kind of lose", "sort of agree": "kind of"/"sort of" is an adverb there, not a preposition.
-                let hedge = lower == "of" && k > 0 && matches!(doc.low(words[k - 1]), "kind" | "sort");
+                let hedge = lower == "of" && words(&tokens[..i]).next_back().is_some_and(|p| matches!(doc.low(p), "kind" | "sort"));
                 if w.classes.has(Classes::PREPOSITION_TAKING_GERUND) && n.classes.has(Classes::BASE_VERB) && !hedge {
                     out.push(Finding::new(
                         Family::Grammar,
@@ -102,7 +114,8 @@ impl Detector for Grammar {
             // "the safest and effective"
             // (from the word's classes: a token has the profile index of "the" when its lowercase text is "the")
             if w.classes.profile_index() == Some(THE) {
-                if let (Some(sup), Some(and), Some(adj)) = (words.get(k + 1), words.get(k + 2), words.get(k + 3)) {
+                let mut after = words(&tokens[i + 1..]);
+                if let (Some(sup), Some(and), Some(adj)) = (after.next(), after.next(), after.next()) {
                     let (sl, al) = (doc.low(sup), doc.low(adj));
                     if superlative(sl) && doc.low(and) == "and" && !superlative(al) && al != "most" && adjective_like(al) {
                         out.push(Finding::new(
@@ -117,11 +130,13 @@ impl Detector for Grammar {
             }
         }
         // "Said that ..." / "Is expected that ...": a sentence with no subject.
-        if let (Some(first), Some(second)) = (tokens.first(), words.get(1)) {
+        if let Some(first) = tokens.first() {
             let fl = doc.low(first);
             let is_question = || doc.slice(sentence.span).trim_end().ends_with('?');
             let capitalised = doc.starts_uppercase(first);
-            if first.kind == TokenKind::Word && first.classes.has(Classes::SUBJECTLESS_OPENER) && capitalised && !is_question() {
+            // (the first token is a word: the second word follows it)
+            let second = || words(&tokens[1..]).next();
+            if let Some(second) = (first.kind == TokenKind::Word && first.classes.has(Classes::SUBJECTLESS_OPENER) && capitalised && !is_question()).then(second).flatten() {
                 let sl = doc.low(second);
                 let reporting = matches!(fl, "said" | "added" | "explained" | "indicated" | "assured" | "affirmed" | "stressed" | "insisted" | "considered" | "recalled");
                 let dropped = if reporting { sl == "that" } else { matches!(sl, "that" | "expected" | "believed" | "estimated" | "necessary" | "important" | "known" | "also") };
@@ -157,6 +172,70 @@ mod tests {
 
     fn flags(text: &str) -> Vec<(String, String)> {
         run(&Grammar, text)
+    }
+
+    /// The rules over a list of the sentence's words (the detector's first form), to check the walk over
+    /// the tokens against.
+    fn reference(doc: &Document, index: usize) -> Vec<(String, usize, usize)> {
+        let sentence = &doc.sentences[index];
+        let tokens = &sentence.tokens;
+        let words: Vec<&Token> = tokens.iter().filter(|t| t.kind == TokenKind::Word).collect();
+        let mut out = Vec::new();
+        for (k, w) in words.iter().enumerate() {
+            let next = words.get(k + 1).filter(|n| {
+                let infinitive = w.classes.has(Classes::PREPOSITION_TAKING_GERUND) && n.classes.has(Classes::BASE_VERB);
+                let pair = w.classes.has(Classes::PAIR_FIRST) && n.classes.has(Classes::PAIR_SECOND);
+                (infinitive || pair) && doc.text[w.span.end..n.span.start].trim().is_empty()
+            });
+            if let Some(n) = next {
+                let (lower, nl) = (doc.low(w), doc.low(n));
+                let hedge = lower == "of" && k > 0 && matches!(doc.low(words[k - 1]), "kind" | "sort");
+                if w.classes.has(Classes::PREPOSITION_TAKING_GERUND) && n.classes.has(Classes::BASE_VERB) && !hedge {
+                    out.push(("grammar/preposition-infinitive".to_string(), w.span.start, n.span.end));
+                }
+                if IMPOSSIBLE_PAIRS.contains(&(lower, nl)) && doc.tok(n).chars().all(|c| !c.is_uppercase()) {
+                    out.push(("grammar/impossible-word-pair".to_string(), w.span.start, n.span.end));
+                }
+            }
+            if doc.low(w) == "the" {
+                if let (Some(sup), Some(and), Some(adj)) = (words.get(k + 1), words.get(k + 2), words.get(k + 3)) {
+                    let (sl, al) = (doc.low(sup), doc.low(adj));
+                    if superlative(sl) && doc.low(and) == "and" && !superlative(al) && al != "most" && adjective_like(al) {
+                        out.push(("grammar/superlative-bare-adjective".to_string(), w.span.start, adj.span.end));
+                    }
+                }
+            }
+        }
+        if let (Some(first), Some(second)) = (tokens.first(), words.get(1)) {
+            let fl = doc.low(first);
+            let is_question = doc.slice(sentence.span).trim_end().ends_with('?');
+            if first.kind == TokenKind::Word && SUBJECTLESS_OPENERS.contains(&fl) && doc.starts_uppercase(first) && !is_question {
+                let sl = doc.low(second);
+                let reporting = matches!(fl, "said" | "added" | "explained" | "indicated" | "assured" | "affirmed" | "stressed" | "insisted" | "considered" | "recalled");
+                let dropped = if reporting { sl == "that" } else { matches!(sl, "that" | "expected" | "believed" | "estimated" | "necessary" | "important" | "known" | "also") };
+                if dropped {
+                    out.push(("grammar/missing-subject".to_string(), first.span.start, second.span.end));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_walk_over_the_tokens_finds_what_the_word_list_did() {
+        let vocabulary = [
+            "the", "The", "for", "of", "by", "without", "have", "be", "make", "kind", "sort", "called", "or", "a", "an", "and",
+            "is", "Said", "Is", "said", "that", "expected", "safest", "best", "most", "effective", "natural", "A", ",", ".",
+            "?", "-", "“", "”", "300", "well-known", "Theo", "thé", "’s", "the safest and effective", "the best, and natural",
+            "the safest and most", "the safest and",
+        ];
+        let mut rules = std::collections::BTreeSet::new();
+        for text in crate::detect::testutil::texts(&vocabulary, 0x9e37_79b9_7f4a_7c15) {
+            let (found, expected) = crate::detect::testutil::both(&Grammar, reference, &text);
+            assert_eq!(found, expected, "{text:?}");
+            rules.extend(found.into_iter().map(|f| f.0));
+        }
+        assert_eq!(rules.len(), 4, "every rule fired: {rules:?}");
     }
 
     #[test]

@@ -107,6 +107,37 @@ pub fn run_detectors(detectors: &[Box<dyn Detector>], doc: &Document, index: usi
 pub(crate) mod testutil {
     use super::*;
 
+    /// Texts to check a detector's faster form against its first one: the first 400 bench sentences,
+    /// and 3,000 random sequences of `vocabulary` (words, punctuation, numbers), mostly spaced.
+    pub fn texts(vocabulary: &[&str], seed: u64) -> Vec<String> {
+        let mut next = crate::test_rng::xorshift(seed);
+        let bench = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/sentences.txt")).expect("the bench sentences");
+        let mut texts: Vec<String> = bench.lines().take(400).map(str::to_string).collect();
+        for _ in 0..3000 {
+            let n = (next() % 24) as usize;
+            let words: Vec<&str> = (0..n).map(|_| vocabulary[(next() % vocabulary.len() as u64) as usize]).collect();
+            texts.push(words.join(if next().is_multiple_of(4) { "" } else { " " }));
+        }
+        texts
+    }
+
+    /// Findings as (rule, start, end).
+    pub type Found = Vec<(String, usize, usize)>;
+
+    /// The findings of `detector` on every sentence of `text`, with those of `reference` (a function of
+    /// the document and the sentence index).
+    pub fn both(detector: &dyn Detector, reference: impl Fn(&Document, usize) -> Found, text: &str) -> (Found, Found) {
+        let doc = Document::new(text);
+        let (mut found, mut expected) = (Vec::new(), Vec::new());
+        for i in 0..doc.sentences.len() {
+            let mut out = Vec::new();
+            detector.detect(&doc, i, &mut out);
+            found.extend(out.into_iter().map(|f| (f.rule, f.start, f.end)));
+            expected.extend(reference(&doc, i));
+        }
+        (found, expected)
+    }
+
     /// Runs one detector over every sentence of `text` and returns (rule, flagged text) pairs.
     pub fn run(detector: &dyn Detector, text: &str) -> Vec<(String, String)> {
         let doc = Document::new(text);

@@ -6,7 +6,7 @@
 //! repetitions ("year after year", "step by step", "had had") are left alone.
 
 use super::{Detector, Family, Finding};
-use crate::document::Document;
+use crate::document::{Document, Token, TokenKind};
 
 pub struct Repetition;
 
@@ -51,21 +51,22 @@ impl Detector for Repetition {
     }
 
     fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
-        // Each word with its lowercase form and stem, found once.
-        // (room for every token at once: collecting a filtered iterator would grow the vector several times)
-        let mut words: Vec<(&crate::document::Token, &str, &str)> = Vec::with_capacity(doc.sentences[index].tokens.len());
-        for t in doc.sentences[index].tokens.iter().filter(|t| t.kind == crate::document::TokenKind::Word) {
-            let lower = doc.low(t);
-            words.push((t, lower, stem(lower)));
-        }
+        // One walk over the sentence's tokens, without a list of its words: the next word is the next
+        // token when the two can be a stutter (only whitespace may come between them), and a content
+        // word's window is the tokens after it up to its `WINDOW`th word, which are compared by length
+        // before their stems are.
+        let tokens = &doc.sentences[index].tokens;
         let mut reported_up_to = 0;
-        for (k, &(w, lower, s)) in words.iter().enumerate() {
-            if let Some(&(n, next_lower, _)) = words.get(k + 1) {
-                // The cheapest test first: most neighbours differ.
-                let same = same(next_lower, lower);
+        for (i, w) in tokens.iter().enumerate() {
+            if w.kind != TokenKind::Word {
+                continue;
+            }
+            // (a word's lowercase text has the length of its span: lengths are compared before texts)
+            let len = w.span.len();
+            if let Some(n) = tokens.get(i + 1).filter(|n| n.kind == TokenKind::Word && n.span.len() == len) {
+                let lower = doc.low(w);
                 let adjacent = || doc.text[w.span.end..n.span.start].trim().is_empty();
-                let second_lower = || doc.starts_lowercase(n);
-                if same && second_lower() && adjacent() && !DOUBLING_ALLOWED.contains(&lower) {
+                if same(doc.low(n), lower) && doc.starts_lowercase(n) && adjacent() && !DOUBLING_ALLOWED.contains(&lower) {
                     out.push(Finding::new(
                         Family::Repetition,
                         "stutter",
@@ -78,39 +79,57 @@ impl Detector for Repetition {
             }
             // A content word: long, lowercase, not among the most frequent English words.
             // (the frequency before the text: it is at hand)
-            let content = lower.len() >= 6 && w.zipf < 5.5 && w.zipf > 0.0 && doc.starts_lowercase(w);
+            let content = len >= 6 && w.zipf < 5.5 && w.zipf > 0.0 && doc.starts_lowercase(w);
             if !content || w.span.start < reported_up_to {
                 continue;
             }
-            for gap in 2..=WINDOW {
-                let Some(&(other, _, other_stem)) = words.get(k + gap) else { break };
-                if !same(other_stem, s) {
-                    continue;
-                }
-                if gap == 2 && IDIOM_LINKS.contains(&words[k + 1].1) {
-                    break;
-                }
-                // Only within one phrase: no punctuation between the copies, and no conjunction that makes
-                // them a parallel structure.
-                let between = &doc.text[w.span.end..other.span.start];
-                if between.contains([',', ';', ':', '(', '—', '–', '"', '“', '”'])
-                    || between.contains(" - ")
-                    || words[k + 1..k + gap].iter().any(|&(_, between, _)| PARALLEL_LINKS.contains(&between))
-                {
-                    break;
-                }
-                out.push(Finding::new(
-                    Family::Repetition,
-                    "repeated-word",
-                    w.span.start,
-                    other.span.end,
-                    format!("\"{}\" is repeated {} words later: the source word may have been translated twice", doc.tok(w), gap),
-                ));
-                reported_up_to = other.span.end;
-                break;
+            if let Some(finding) = repeated_within_window(doc, tokens, i) {
+                reported_up_to = finding.end;
+                out.push(finding);
             }
         }
     }
+}
+
+/// The finding for the content word `tokens[i]` repeated (same stem) within [`WINDOW`] words after it in
+/// one phrase, if it is.
+fn repeated_within_window(doc: &Document, tokens: &[Token], i: usize) -> Option<Finding> {
+    let w = &tokens[i];
+    let s = stem(doc.low(w));
+    let mut gap = 0;
+    for (j, other) in tokens.iter().enumerate().skip(i + 1) {
+        if other.kind != TokenKind::Word {
+            continue;
+        }
+        gap += 1;
+        if gap > WINDOW {
+            break;
+        }
+        // A stem is its word or one or three bytes shorter: most words cannot have the stem `s`.
+        let longer = other.span.len().wrapping_sub(s.len());
+        if gap < 2 || longer > 3 || longer == 2 || !same(stem(doc.low(other)), s) {
+            continue;
+        }
+        // The words between the copies.
+        let mut between_words = tokens[i + 1..j].iter().filter(|t| t.kind == TokenKind::Word).map(|t| doc.low(t));
+        if gap == 2 && between_words.clone().next().is_some_and(|b| IDIOM_LINKS.contains(&b)) {
+            return None;
+        }
+        // Only within one phrase: no punctuation between the copies, and no conjunction that makes
+        // them a parallel structure.
+        let between = &doc.text[w.span.end..other.span.start];
+        if between.contains([',', ';', ':', '(', '—', '–', '"', '“', '”']) || between.contains(" - ") || between_words.any(|b| PARALLEL_LINKS.contains(&b)) {
+            return None;
+        }
+        return Some(Finding::new(
+            Family::Repetition,
+            "repeated-word",
+            w.span.start,
+            other.span.end,
+            format!("\"{}\" is repeated {} words later: the source word may have been translated twice", doc.tok(w), gap),
+        ));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -120,6 +139,63 @@ mod tests {
 
     fn flags(text: &str) -> Vec<(String, String)> {
         run(&Repetition, text)
+    }
+
+    /// The rules over a list of the sentence's words (the detector's first form), to check the one walk
+    /// over the tokens against.
+    fn reference(doc: &Document, index: usize) -> Vec<(String, usize, usize)> {
+        let words: Vec<(&Token, &str, &str)> = doc.words(index).map(|(t, _)| (t, doc.low(t), stem(doc.low(t)))).collect();
+        let mut out = Vec::new();
+        let mut reported_up_to = 0;
+        for (k, &(w, lower, s)) in words.iter().enumerate() {
+            if let Some(&(n, next_lower, _)) = words.get(k + 1) {
+                let adjacent = doc.text[w.span.end..n.span.start].trim().is_empty();
+                if next_lower == lower && doc.starts_lowercase(n) && adjacent && !DOUBLING_ALLOWED.contains(&lower) {
+                    out.push(("repetition/stutter".to_string(), w.span.start, n.span.end));
+                    continue;
+                }
+            }
+            let content = lower.len() >= 6 && w.zipf < 5.5 && w.zipf > 0.0 && doc.starts_lowercase(w);
+            if !content || w.span.start < reported_up_to {
+                continue;
+            }
+            for gap in 2..=WINDOW {
+                let Some(&(other, _, other_stem)) = words.get(k + gap) else { break };
+                if other_stem != s {
+                    continue;
+                }
+                if gap == 2 && IDIOM_LINKS.contains(&words[k + 1].1) {
+                    break;
+                }
+                let between = &doc.text[w.span.end..other.span.start];
+                if between.contains([',', ';', ':', '(', '—', '–', '"', '“', '”'])
+                    || between.contains(" - ")
+                    || words[k + 1..k + gap].iter().any(|&(_, between, _)| PARALLEL_LINKS.contains(&between))
+                {
+                    break;
+                }
+                out.push(("repetition/repeated-word".to_string(), w.span.start, other.span.end));
+                reported_up_to = other.span.end;
+                break;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn one_walk_over_the_tokens_finds_what_the_word_list_did() {
+        let vocabulary = [
+            "the", "The", "report", "reports", "Report", "cities", "city", "citi", "by", "and", "or", "to", "had", "retaliation",
+            "retaliations", ",", ".", "-", " - ", "“", "”", "(", "300", "2,5", "well-trained", "laboratories", "laboratory",
+            "report’s", "Älter", "älteres", "études", "étude", "step", "after",
+        ];
+        let mut rules = std::collections::BTreeSet::new();
+        for text in crate::detect::testutil::texts(&vocabulary, 0x2545_f491_4f6c_dd1d) {
+            let (found, expected) = crate::detect::testutil::both(&Repetition, reference, &text);
+            assert_eq!(found, expected, "{text:?}");
+            rules.extend(found.into_iter().map(|f| f.0));
+        }
+        assert_eq!(rules.len(), 2, "both rules fired: {rules:?}");
     }
 
     #[test]

@@ -24,11 +24,19 @@ impl Detector for Typography {
 
     fn detect(&self, doc: &Document, index: usize, out: &mut Vec<Finding>) {
         let tokens = &doc.sentences[index].tokens;
-        currency_and_percent(doc, tokens, out);
-        decimal_commas(doc, tokens, out);
-        thousands_dots(doc, tokens, out);
+        // The rules on amounts need a number, which most sentences do not have: one pass to find out
+        // instead of three over the tokens.
+        if tokens.iter().any(|t| t.kind == TokenKind::Number) {
+            currency_and_percent(doc, tokens, out);
+            decimal_commas(doc, tokens, out);
+            thousands_dots(doc, tokens, out);
+        }
         doubled_punctuation(doc, tokens, out);
-        quote_marks(doc, tokens, out);
+        // The quote marks these rules know (curly quotes and guillemets) are not ASCII: an ASCII
+        // sentence (most) has none.
+        if !doc.sentences[index].ascii {
+            quote_marks(doc, tokens, out);
+        }
     }
 }
 
@@ -127,8 +135,9 @@ fn doubled_punctuation(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>)
     let dot = |j: usize| tokens.get(j).is_some_and(|c| doc.tok(c) == ".");
     for (i, pair) in tokens.windows(2).enumerate() {
         let (a, b) = (&pair[0], &pair[1]);
-        // Both rules end at a punctuation mark.
-        if b.kind != TokenKind::Punct {
+        // Both rules end at a punctuation mark, after another one (a doubled stop) or after a space:
+        // most punctuation follows a word directly.
+        if b.kind != TokenKind::Punct || (a.kind != TokenKind::Punct && !b.space_before) {
             continue;
         }
         let (ta, tb) = (doc.tok(a), doc.tok(b));
@@ -159,6 +168,7 @@ fn doubled_punctuation(doc: &Document, tokens: &[Token], out: &mut Vec<Finding>)
     }
 }
 
+/// (Every mark here is outside ASCII: `Typography::detect` relies on it, and a test checks it.)
 fn is_open_quote(s: &str) -> bool {
     matches!(s, "“" | "„" | "«" | "‹")
 }
@@ -231,6 +241,14 @@ mod tests {
 
     fn flags(text: &str) -> Vec<(String, String)> {
         run(&Typography, text)
+    }
+
+    #[test]
+    fn quote_marks_are_not_ascii() {
+        for c in (0u8..128).map(char::from) {
+            let s = c.to_string();
+            assert!(!is_open_quote(&s) && !is_close_quote(&s) && !matches!(s.as_str(), "«" | "»"), "{c:?}");
+        }
     }
 
     #[test]

@@ -73,8 +73,9 @@ impl Detector for WordOrder {
         let tokens = &doc.sentences[index].tokens;
         for i in 0..tokens.len() {
             let t = &tokens[i];
-            // Every rule starts at a word (the patterns are letters).
-            if t.kind != TokenKind::Word {
+            // Every rule starts at a word that ends in 's' (a plural noun, a possessive, "as"): most
+            // words do not, as the last byte of their lowercase text says.
+            if t.kind != TokenKind::Word || doc.lower.as_bytes()[t.span.end - 1] != b's' {
                 continue;
             }
             let low = doc.low(t);
@@ -159,6 +160,59 @@ mod tests {
         }
     }
     use crate::detect::testutil::run;
+
+    /// The rules tried at every word (the detector's first form), to check the one that starts only at
+    /// words ending in 's' against.
+    fn reference(doc: &Document, index: usize) -> crate::detect::testutil::Found {
+        let tokens = &doc.sentences[index].tokens;
+        let mut out = Vec::new();
+        for i in 0..tokens.len() {
+            let t = &tokens[i];
+            if t.kind != TokenKind::Word {
+                continue;
+            }
+            let low = doc.low(t);
+            let next = tokens.get(i + 1);
+            if let Some(n) = next.filter(|n| n.kind == TokenKind::Word && is_participial_adjective(doc.low(n))) {
+                let plural_noun = is_plain_lower_word(doc, t) && low.len() > 4 && low.ends_with('s') && !low.ends_with("ss") && t.zipf >= 2.0 && !t.classes.has(Classes::PREDICATIVE_BEFORE);
+                let continues = tokens.get(i + 2).is_none_or(|a| a.kind != TokenKind::Word || doc.low(a) != "by");
+                if plural_noun && continues {
+                    out.push(("word-order/postposed-adjective".to_string(), t.span.start, n.span.end));
+                }
+            }
+            if low.ends_with("’s") || low.ends_with("'s") {
+                if let (Some(noun), Some(name)) = (next, tokens.get(i + 2)) {
+                    let noun_text = doc.low(noun);
+                    if is_plain_lower_word(doc, noun) && noun_text.ends_with('s') && !noun_text.ends_with("ss") && is_capitalised_name(doc, name) && name.space_before {
+                        out.push(("word-order/displaced-apposition".to_string(), t.span.start, name.span.end));
+                    }
+                }
+            }
+            if low == "as" {
+                if let (Some(v), Some(det)) = (next, tokens.get(i + 2)) {
+                    if v.classes.has(Classes::REPORTING_VERB) && matches!(doc.low(det), "the" | "this" | "his" | "her" | "its") {
+                        out.push(("word-order/verb-before-subject".to_string(), t.span.start, det.span.end));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn rules_start_only_at_words_ending_in_s() {
+        let vocabulary = [
+            "cybercriminals", "teams", "class", "well-trained", "highly-skilled", "by", "giant’s", "giant's", "systems", "Pfizer",
+            "as", "As", "reported", "the", "its", "news", "is", "café", "cafés", ",", ".", "“", "300", "es", "s",
+        ];
+        let mut rules = std::collections::BTreeSet::new();
+        for text in crate::detect::testutil::texts(&vocabulary, 0x5851_f42d_4c95_7f2d) {
+            let (found, expected) = crate::detect::testutil::both(&WordOrder, reference, &text);
+            assert_eq!(found, expected, "{text:?}");
+            rules.extend(found.into_iter().map(|f| f.0));
+        }
+        assert_eq!(rules.len(), 3, "every rule fired: {rules:?}");
+    }
 
     fn flags(text: &str) -> Vec<(String, String)> {
         run(&WordOrder, text)
