@@ -312,7 +312,7 @@ impl Detector for PronounCarryOver {
                         t.span.start,
                         t.span.end,
                         format!(
-                            "\"{pronoun}\" has no person to refer to; the nearest candidate is \"{antecedent}\": a gendered pronoun carried over from the source language (English uses \"it\"/\"its\")"
+                            "\"{pronoun}\" has no person to refer to; the first candidate in view is \"{antecedent}\": a gendered pronoun carried over from the source language (English uses \"it\"/\"its\")"
                         ),
                     ));
                 }
