@@ -229,12 +229,7 @@ mod tests {
             "?", "-", "“", "”", "300", "well-known", "Theo", "thé", "’s", "the safest and effective", "the best, and natural",
             "the safest and most", "the safest and",
         ];
-        let mut rules = std::collections::BTreeSet::new();
-        for text in crate::detect::testutil::texts(&vocabulary, 0x9e37_79b9_7f4a_7c15) {
-            let (found, expected) = crate::detect::testutil::both(&Grammar, reference, &text);
-            assert_eq!(found, expected, "{text:?}");
-            rules.extend(found.into_iter().map(|f| f.0));
-        }
+        let rules = crate::detect::testutil::assert_same_as_reference(&Grammar, reference, &vocabulary, 0x9e37_79b9_7f4a_7c15);
         assert_eq!(rules.len(), 4, "every rule fired: {rules:?}");
     }
 

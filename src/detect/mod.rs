@@ -138,6 +138,23 @@ pub(crate) mod testutil {
         (found, expected)
     }
 
+    /// Checks `detector` against `reference` on the [`texts`] of `vocabulary`, and returns the rules that
+    /// fired (so that a test can require every rule to have been exercised).
+    pub fn assert_same_as_reference(
+        detector: &dyn Detector,
+        reference: impl Fn(&Document, usize) -> Found,
+        vocabulary: &[&str],
+        seed: u64,
+    ) -> std::collections::BTreeSet<String> {
+        let mut rules = std::collections::BTreeSet::new();
+        for text in texts(vocabulary, seed) {
+            let (found, expected) = both(detector, &reference, &text);
+            assert_eq!(found, expected, "{text:?}");
+            rules.extend(found.into_iter().map(|f| f.0));
+        }
+        rules
+    }
+
     /// Runs one detector over every sentence of `text` and returns (rule, flagged text) pairs.
     pub fn run(detector: &dyn Detector, text: &str) -> Vec<(String, String)> {
         let doc = Document::new(text);

@@ -205,12 +205,7 @@ mod tests {
             "cybercriminals", "teams", "class", "well-trained", "highly-skilled", "by", "giant’s", "giant's", "systems", "Pfizer",
             "as", "As", "reported", "the", "its", "news", "is", "café", "cafés", ",", ".", "“", "300", "es", "s",
         ];
-        let mut rules = std::collections::BTreeSet::new();
-        for text in crate::detect::testutil::texts(&vocabulary, 0x5851_f42d_4c95_7f2d) {
-            let (found, expected) = crate::detect::testutil::both(&WordOrder, reference, &text);
-            assert_eq!(found, expected, "{text:?}");
-            rules.extend(found.into_iter().map(|f| f.0));
-        }
+        let rules = crate::detect::testutil::assert_same_as_reference(&WordOrder, reference, &vocabulary, 0x5851_f42d_4c95_7f2d);
         assert_eq!(rules.len(), 3, "every rule fired: {rules:?}");
     }
 
