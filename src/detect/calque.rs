@@ -310,7 +310,6 @@ impl Calques {
                 continue;
             }
             let candidates: &[usize] = match t.kind {
-                TokenKind::Word if ids.id(i) == 0 => &[],
                 TokenKind::Word if self.by_first_two_words.get(ids.id(i) as usize).copied().unwrap_or(false) => {
                     // Only the calques whose second slot the next token fills.
                     let next = match tokens.get(i + 1) {

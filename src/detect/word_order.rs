@@ -102,8 +102,7 @@ impl Detector for WordOrder {
                 }
             }
             // "the giant's systems Pfizer": possessive, plural common noun, then a name.
-            // (the last byte first: both possessive endings end in 's', and most words do not)
-            if low.as_bytes().last() == Some(&b's') && (low.ends_with("’s") || low.ends_with("'s")) {
+            if low.ends_with("’s") || low.ends_with("'s") {
                 if let (Some(noun), Some(name)) = (next, tokens.get(i + 2)) {
                     let noun_text = doc.low(noun);
                     if is_plain_lower_word(doc, noun)
