@@ -835,7 +835,6 @@ mod tests {
                 assert_eq!(sentence_spans(&text), crate_sentences(&text), "sentences of {text:?}");
                 assert_eq!(fast_words(&text), crate_words(&text), "words of {text:?}");
                 assert_eq!(spaced_words(&text), spaced_reference(&text), "words of {text:?}");
-            assert_eq!(spaced_words(&text), spaced_reference(&text), "words of {text:?}");
                 checked += 1;
             }
         }

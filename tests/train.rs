@@ -65,7 +65,6 @@ fn write_reviews(path: &Path, docs: usize, seed: u64) {
     std::fs::write(path, out).unwrap();
 }
 
-/// Trains a model on `data` into `model` with `extra` options; the run must succeed.
 /// A temporary directory holding `data.jsonl`: `docs` generated review documents (see [`write_reviews`]).
 fn reviews_in_tempdir(docs: usize, seed: u64) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -74,6 +73,7 @@ fn reviews_in_tempdir(docs: usize, seed: u64) -> (tempfile::TempDir, std::path::
     (dir, data)
 }
 
+/// Trains a model on `data` into `model` with `extra` options; the run must succeed.
 fn train_model(data: &Path, model: &Path, extra: &[&str]) {
     let mut args = vec!["train", "--data", data.to_str().unwrap(), "--out", model.to_str().unwrap()];
     args.extend(extra);
