@@ -347,8 +347,8 @@ fn run() -> Result<ExitCode> {
                 OutputArg::Html => ScanFormat::Html,
             };
             let mut out: Box<dyn Write> = match &output {
-                Some(path) => Box::new(BufWriter::new(std::fs::File::create(path).with_context(|| format!("cannot create {path}"))?)),
-                None => Box::new(BufWriter::new(io::stdout().lock())),
+                Some(path) => Box::new(stream::buffered(std::fs::File::create(path).with_context(|| format!("cannot create {path}"))?)),
+                None => Box::new(stream::buffered(io::stdout().lock())),
             };
             stream::scan(&scanner, &scoring.inputs(&input), format, &mut out)
         }

@@ -113,6 +113,16 @@ fn render_line(format: &ScanFormat, scored: &Scored) -> Option<Vec<u8>> {
     Some(line)
 }
 
+/// Bytes of output held before each write call: about a batch of JSON lines (the pipeline hands output
+/// over a batch at a time anyway), so that a scan makes a write call per batch instead of per 8 KiB (the
+/// default): about 4,500 calls fewer per 100,000 news lines.
+const OUTPUT_BUFFER: usize = 128 << 10;
+
+/// `out`, buffered for a stream of output lines.
+pub fn buffered<W: Write>(out: W) -> BufWriter<W> {
+    BufWriter::with_capacity(OUTPUT_BUFFER, out)
+}
+
 pub fn scan(scanner: &Scanner, inputs: &Inputs, format: ScanFormat, out: &mut dyn Write) -> Result<ExitCode> {
     let mut kept: Vec<Kept> = Vec::new();
     let mut unreadable = false;
@@ -170,7 +180,7 @@ pub fn scan(scanner: &Scanner, inputs: &Inputs, format: ScanFormat, out: &mut dy
 pub fn gate(scanner: &Scanner, inputs: &Inputs, rejects_path: &str, max_reject_rate: Option<f64>) -> Result<ExitCode> {
     let rejects = File::create(rejects_path).with_context(|| format!("cannot create {rejects_path}"))?;
     let stdout = io::stdout();
-    let mut gate = Gate::new(scanner.threshold, BufWriter::new(stdout.lock()), BufWriter::new(rejects), rejects_path);
+    let mut gate = Gate::new(scanner.threshold, buffered(stdout.lock()), buffered(rejects), rejects_path);
     let inputs = Inputs {
         read: ReadOptions { keep_raw: true, ..inputs.read.clone() },
         files: inputs.files.clone(),
