@@ -174,39 +174,52 @@ fn lexicons(out: &Path) -> wordmap::WordMap<f32> {
 }
 
 /// Writes the English frequency of each word of `models/fluency.bin` (one f32 per word id) and its
-/// bigram table laid out as `fluency::bigrams` reads it.
+/// bigram table laid out as `fluency::bigrams` reads it, with each bigram's log-probability.
 fn fluency_tables(out: &Path, english: &wordmap::WordMap<f32>) {
-    let (words, bigram_records) = fluency_model();
-    let zipf: Vec<u8> = words.iter().flat_map(|w| english.get(w).unwrap_or(0.0).to_le_bytes()).collect();
+    let model = fluency_model();
+    let zipf: Vec<u8> = model.words.iter().flat_map(|w| english.get(w).unwrap_or(0.0).to_le_bytes()).collect();
     std::fs::write(out.join("fluency_english_zipf.bin"), zipf).expect("OUT_DIR is writable");
     // The packed table needs every id below 0xffff; else the binary builds its other table.
-    let laid_out = if words.len() < 0xffff {
-        let entries = bigram_records.chunks_exact(12).map(|e| (u64::from_le_bytes(e[..8].try_into().expect("8 bytes")), u32::from_le_bytes(e[8..].try_into().expect("4 bytes"))));
-        let (buckets, shift) = bigrams::lay_out(entries);
-        bigrams::layout_bytes(&buckets, shift)
+    let laid_out = if model.words.len() < 0xffff {
+        let entries = model.bigrams.chunks_exact(12).map(|e| (u64::from_le_bytes(e[..8].try_into().expect("8 bytes")), u32::from_le_bytes(e[8..].try_into().expect("4 bytes"))));
+        let layout = bigrams::lay_out(entries, |prev, id, count| bigrams::log_prob(&model.stats, model.total_bigram_types, prev, id, count));
+        bigrams::layout_bytes(&layout)
     } else {
         Vec::new()
     };
     std::fs::write(out.join("fluency_bigrams.bin"), laid_out).expect("OUT_DIR is writable");
 }
 
-/// The words of `models/fluency.bin` in id order and its bigram records (12 bytes each: u64 key, u32
-/// count). Its format (see `fluency::FluencyModel::read`): "MTLM", version 1, two u64 totals, the
-/// number of words (u32), each word's length (u8), bytes and three u32 statistics, the number of
-/// bigrams (u32), the records.
-fn fluency_model() -> (Vec<Vec<u8>>, Vec<u8>) {
+/// What build.rs reads of `models/fluency.bin`.
+struct FluencyFile {
+    /// The words in id order.
+    words: Vec<Vec<u8>>,
+    stats: Vec<bigrams::WordStats>,
+    total_bigram_types: u64,
+    /// The bigram records (12 bytes each: u64 key, u32 count).
+    bigrams: Vec<u8>,
+}
+
+/// `models/fluency.bin`. Its format (see `fluency::FluencyModel::read`): "MTLM", version 1, two u64
+/// totals (tokens, bigram types), the number of words (u32), each word's length (u8), bytes and three
+/// u32 statistics, the number of bigrams (u32), the records.
+fn fluency_model() -> FluencyFile {
     let bytes = std::fs::read("models/fluency.bin").expect("models/fluency.bin is readable");
     let header = bytes.get(..28).expect("models/fluency.bin has a header");
     assert!(&header[..4] == b"MTLM" && header[4..8] == 1u32.to_le_bytes(), "models/fluency.bin: a format build.rs does not know");
+    let total_bigram_types = u64::from_le_bytes(header[16..24].try_into().expect("8 bytes"));
     let n = u32::from_le_bytes(header[24..28].try_into().expect("4 bytes")) as usize;
+    let u32_at = |pos: usize| u32::from_le_bytes(bytes[pos..pos + 4].try_into().expect("4 bytes"));
     let mut pos = 28;
-    let mut words = Vec::with_capacity(n);
+    let (mut words, mut stats) = (Vec::with_capacity(n), Vec::with_capacity(n));
     for _ in 0..n {
         let len = bytes[pos] as usize;
         words.push(bytes[pos + 1..pos + 1 + len].to_vec());
-        pos += 1 + len + 12;
+        let at = pos + 1 + len;
+        stats.push(bigrams::WordStats { count: u32_at(at), followers: u32_at(at + 4), predecessors: u32_at(at + 8) });
+        pos = at + 12;
     }
-    let n_bigrams = u32::from_le_bytes(bytes[pos..pos + 4].try_into().expect("4 bytes")) as usize;
-    let records = bytes[pos + 4..pos + 4 + 12 * n_bigrams].to_vec();
-    (words, records)
+    let n_bigrams = u32_at(pos) as usize;
+    let bigrams = bytes[pos + 4..pos + 4 + 12 * n_bigrams].to_vec();
+    FluencyFile { words, stats, total_bigram_types, bigrams }
 }

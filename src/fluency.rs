@@ -19,12 +19,11 @@ use std::io::{BufRead, Write};
 use std::sync::OnceLock;
 
 mod bigrams;
-use bigrams::{BigramBucket, BIGRAM_SLOTS, EMPTY_KEY};
+use bigrams::{Layout, WordStats, BIGRAM_SLOTS, EMPTY_KEY};
+pub(crate) use bigrams::UNK;
 
 const MAGIC: &[u8; 4] = b"MTLM";
 const FORMAT_VERSION: u32 = 1;
-/// Kneser-Ney absolute discount.
-const DISCOUNT: f32 = 0.75;
 /// Words seen fewer times are out of vocabulary.
 const MIN_WORD_COUNT: u32 = 2;
 /// Bigrams seen fewer times are not stored (their mass goes to the back-off).
@@ -32,7 +31,6 @@ const MIN_BIGRAM_COUNT: u32 = 2;
 const BOS: u32 = 0;
 const EOS: u32 = 1;
 const NUM: u32 = 2;
-pub(crate) const UNK: u32 = 3;
 const SPECIALS: [&str; 4] = ["<s>", "</s>", "<num>", "<unk>"];
 
 /// A word of a sentence as the fluency model sees it.
@@ -41,16 +39,6 @@ pub struct LmWord<'d> {
     pub token: &'d Token,
     pub id: u32,
     pub function: bool,
-}
-
-/// Per-word statistics.
-#[derive(Debug, Clone, Copy, Default)]
-struct WordStats {
-    count: u32,
-    /// Distinct words seen after this one (before pruning).
-    followers: u32,
-    /// Distinct words seen before this one (before pruning).
-    predecessors: u32,
 }
 
 /// The bigram model.
@@ -66,54 +54,71 @@ pub struct FluencyModel {
     total_bigram_types: u64,
 }
 
-/// Bigram counts by (previous id, id).
+/// The stored bigrams by (previous id, id): each one's count and log10 probability.
 enum Bigrams {
     /// When every id fits in 16 bits (the vocabulary has fewer than 65,535 words): `prev << 16 | id` keys
-    /// in an open-addressing table of 64-byte buckets (eight keys, then their eight counts), filled in
-    /// order, so a lookup usually reads one cache line and stops at the first empty slot.
-    Packed { buckets: Vec<BigramBucket>, shift: u32 },
+    /// in an open-addressing table of 64-byte buckets (eight keys, then their eight log-probabilities),
+    /// filled in order, so a lookup usually reads one cache line and stops at the first empty slot. The
+    /// counts are in a table of their own, by bucket and slot: scoring does not read them.
+    Packed(Layout),
     /// Larger vocabularies.
-    Wide(FxHashMap<u64, u32>),
+    Wide(FxHashMap<u64, (u32, f32)>),
 }
 
 impl Bigrams {
-    /// A table of `entries` (key, count); of equal keys the last counts.
-    fn new(vocabulary: usize, entries: impl ExactSizeIterator<Item = (u64, u32)>) -> Bigrams {
-        if vocabulary >= 0xffff {
-            return Bigrams::Wide(entries.collect());
+    /// A table of `entries` (key, count) of a vocabulary of `stats.len()` words; of equal keys the last
+    /// counts.
+    fn new(stats: &[WordStats], total_bigram_types: u64, entries: impl ExactSizeIterator<Item = (u64, u32)>) -> Bigrams {
+        let log_prob = |prev: u32, id: u32, count: u32| bigrams::log_prob(stats, total_bigram_types, prev, id, count);
+        if stats.len() >= 0xffff {
+            return Bigrams::Wide(entries.map(|(k, c)| (k, (c, log_prob((k >> 32) as u32, k as u32, c)))).collect());
         }
-        let (buckets, shift) = bigrams::lay_out(entries);
-        Bigrams::Packed { buckets, shift }
+        Bigrams::Packed(bigrams::lay_out(entries, log_prob))
     }
 
+    /// The bucket and slot of (a, b) in a packed table, when it is stored.
     #[inline(always)]
-    fn get(&self, a: u32, b: u32) -> u32 {
-        match self {
-            Bigrams::Packed { buckets, shift } => {
-                let packed = a << 16 | b;
-                let mask = buckets.len() - 1;
-                let mut i = bigrams::home(packed, *shift);
-                loop {
-                    let bucket = &buckets[i];
-                    for slot in 0..BIGRAM_SLOTS {
-                        if bucket.keys[slot] == packed {
-                            return bucket.counts[slot];
-                        }
-                        if bucket.keys[slot] == EMPTY_KEY {
-                            return 0;
-                        }
-                    }
-                    i = (i + 1) & mask;
+    fn find(layout: &Layout, a: u32, b: u32) -> Option<(usize, usize)> {
+        let packed = a << 16 | b;
+        let mask = layout.buckets.len() - 1;
+        let mut i = bigrams::home(packed, layout.shift);
+        loop {
+            let bucket = &layout.buckets[i];
+            for slot in 0..BIGRAM_SLOTS {
+                if bucket.keys[slot] == packed {
+                    return Some((i, slot));
+                }
+                if bucket.keys[slot] == EMPTY_KEY {
+                    return None;
                 }
             }
-            Bigrams::Wide(map) => map.get(&key(a, b)).copied().unwrap_or(0),
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// How often (a, b) was seen in training (0: not stored).
+    #[cfg(test)]
+    fn get(&self, a: u32, b: u32) -> u32 {
+        match self {
+            Bigrams::Packed(layout) => Self::find(layout, a, b).map_or(0, |(i, slot)| layout.counts[i][slot]),
+            Bigrams::Wide(map) => map.get(&key(a, b)).map_or(0, |e| e.0),
+        }
+    }
+
+    /// The log10 probability of a stored bigram (a, b), as [`bigrams::log_prob`] gives it (`None`: not
+    /// stored).
+    #[inline(always)]
+    fn seen_log_prob(&self, a: u32, b: u32) -> Option<f32> {
+        match self {
+            Bigrams::Packed(layout) => Self::find(layout, a, b).map(|(i, slot)| layout.buckets[i].log_probs[slot]),
+            Bigrams::Wide(map) => map.get(&key(a, b)).map(|e| e.1),
         }
     }
 
     /// Starts loading the home bucket of (a, b) (see [`crate::prefetch`]).
     fn prefetch(&self, a: u32, b: u32) {
-        if let Bigrams::Packed { buckets, shift } = self {
-            if let Some(bucket) = buckets.get(bigrams::home(a << 16 | b, *shift)) {
+        if let Bigrams::Packed(layout) = self {
+            if let Some(bucket) = layout.buckets.get(bigrams::home(a << 16 | b, layout.shift)) {
                 crate::prefetch::prefetch(bucket);
             }
         }
@@ -122,13 +127,15 @@ impl Bigrams {
     /// All (key, count) entries, sorted by key.
     fn sorted(&self) -> Vec<(u64, u32)> {
         let mut out: Vec<(u64, u32)> = match self {
-            Bigrams::Packed { buckets, .. } => buckets
+            Bigrams::Packed(layout) => layout
+                .buckets
                 .iter()
-                .flat_map(|b| b.keys.iter().zip(&b.counts))
+                .zip(&layout.counts)
+                .flat_map(|(b, counts)| b.keys.iter().zip(counts))
                 .filter(|(k, _)| **k != EMPTY_KEY)
                 .map(|(k, c)| (key(k >> 16, k & 0xffff), *c))
                 .collect(),
-            Bigrams::Wide(map) => map.iter().map(|(k, c)| (*k, *c)).collect(),
+            Bigrams::Wide(map) => map.iter().map(|(k, (c, _))| (*k, *c)).collect(),
         };
         out.sort_unstable();
         out
@@ -214,39 +221,21 @@ impl FluencyModel {
         self.stats[id as usize].count
     }
 
-    /// Kneser-Ney continuation probability of `w`.
-    fn continuation(&self, w: u32) -> f32 {
-        let p = self.stats[w as usize].predecessors.max(1) as f32 / self.total_bigram_types.max(1) as f32;
-        if w == UNK {
-            p.min(1e-6)
-        } else {
-            p
-        }
-    }
-
     /// log10 P(w | prev), interpolated Kneser-Ney.
     pub fn logprob(&self, prev: u32, w: u32) -> f32 {
-        self.logprob_given_count(prev, w, self.bigram_count(prev, w))
+        self.logprob_seen(prev, w).0
     }
 
-    /// log10 P(w | prev) when the bigram's count is already known.
-    fn logprob_given_count(&self, prev: u32, w: u32, bigram_count: u32) -> f32 {
-        let prev_stats = self.stats[prev as usize];
-        let cont = self.continuation(w);
-        if prev_stats.count == 0 || prev == UNK {
-            return cont.log10();
-        }
-        let c = bigram_count as f32;
-        let denom = prev_stats.count as f32;
-        let lambda = DISCOUNT * prev_stats.followers as f32 / denom;
-        let p = (c - DISCOUNT).max(0.0) / denom + lambda.min(1.0) * cont;
-        p.max(1e-9).log10()
-    }
-
+    /// log10 P(w | prev), and whether the bigram is stored: a stored one's log-probability was worked
+    /// out when the table was laid out.
     #[inline(always)]
-    fn bigram_count(&self, a: u32, b: u32) -> u32 {
-        self.bigrams.get(a, b)
+    fn logprob_seen(&self, prev: u32, w: u32) -> (f32, bool) {
+        match self.bigrams.seen_log_prob(prev, w) {
+            Some(lp) => (lp, true),
+            None => (bigrams::log_prob(&self.stats, self.total_bigram_types, prev, w, 0), false),
+        }
     }
+
 
     /// The words of sentence `index` with their vocabulary ids and whether each is a function word:
     /// looked up once, shared by [`FluencyModel::score_ids`] and [`Collocations::detect_ids`].
@@ -306,8 +295,7 @@ impl FluencyModel {
         let (mut words, mut oov, mut pairs, mut unseen) = (0usize, 0usize, 0usize, 0usize);
         for w in words_of_sentence {
             let id = w.id;
-            let count = self.bigram_count(prev, id);
-            let lp = self.logprob_given_count(prev, id, count);
+            let (lp, seen) = self.logprob_seen(prev, id);
             sum += lp;
             min = min.min(lp);
             n += 1;
@@ -316,7 +304,7 @@ impl FluencyModel {
                 oov += 1;
             } else if prev > UNK {
                 pairs += 1;
-                if count == 0 {
+                if !seen {
                     unseen += 1;
                 }
             }
@@ -382,7 +370,7 @@ impl FluencyModel {
         let bigrams: Vec<(u64, u32)> = all_bigrams.into_iter().filter(|(_, c)| *c >= MIN_BIGRAM_COUNT).collect();
         let words: Vec<(&str, u32)> = vocab.iter().map(|(w, id)| (w.as_str(), *id)).collect();
         // The bigrams first: the English lexicon the vocabulary needs may still be loading elsewhere.
-        let bigrams = Bigrams::new(stats.len(), bigrams.into_iter());
+        let bigrams = Bigrams::new(&stats, total_bigram_types, bigrams.into_iter());
         Ok(FluencyModel::assemble(words, stats, bigrams, total_tokens, total_bigram_types, None))
     }
 
@@ -457,8 +445,8 @@ impl FluencyModel {
             return Err(Error::Model("fluency model: English frequencies for another vocabulary".into()));
         }
         let bigrams = match laid_out_bigrams.filter(|_| n_words < 0xffff).and_then(bigrams::from_layout_bytes) {
-            Some((buckets, shift)) => Bigrams::Packed { buckets, shift },
-            None => Bigrams::new(n_words, bigrams),
+            Some(layout) => Bigrams::Packed(layout),
+            None => Bigrams::new(&stats, total_bigram_types, bigrams),
         };
         Ok(FluencyModel::assemble(words, stats, bigrams, total_tokens, total_bigram_types, english_zipf))
     }
@@ -575,7 +563,7 @@ impl Collocations<'_> {
                 if content && !capitalised() && adjacent() {
                     let (ca, cb) = (m.count(pid), m.count(id));
                     let expected = ca as f32 * cb as f32 / total;
-                    if ca >= self.min_word_count && cb >= self.min_word_count && expected >= self.min_expected && m.bigram_count(pid, id) == 0 {
+                    if ca >= self.min_word_count && cb >= self.min_word_count && expected >= self.min_expected && m.bigrams.seen_log_prob(pid, id).is_none() {
                         out.push(Finding::new(
                             Family::Collocation,
                             "unusual-collocation",
@@ -620,15 +608,22 @@ mod tests {
         for vocabulary in [50u32, 60_000, 70_000] {
             let entries: Vec<(u64, u32)> = (0..5000).map(|_| (key(next() as u32 % vocabulary, next() as u32 % vocabulary), next() as u32 % 100)).collect();
             let reference: FxHashMap<u64, u32> = entries.iter().copied().collect();
-            let table = Bigrams::new(vocabulary as usize, entries.clone().into_iter());
-            assert_eq!(matches!(table, Bigrams::Packed { .. }), vocabulary < 0xffff);
+            let stats: Vec<WordStats> = (0..vocabulary).map(|_| WordStats { count: next() as u32 % 500, followers: next() as u32 % 50, predecessors: next() as u32 % 50 }).collect();
+            let table = Bigrams::new(&stats, 40_000, entries.clone().into_iter());
+            assert_eq!(matches!(table, Bigrams::Packed(_)), vocabulary < 0xffff);
+            // Each stored bigram with its count and the log-probability of that count; the others with none.
+            let stored_as = |a: u32, b: u32, count: Option<&u32>| {
+                assert_eq!(table.get(a, b), count.copied().unwrap_or(0));
+                let log_prob = count.map(|&c| bigrams::log_prob(&stats, 40_000, a, b, c).to_bits());
+                assert_eq!(table.seen_log_prob(a, b).map(f32::to_bits), log_prob);
+            };
             for a in 0..50 {
                 for b in 0..50 {
-                    assert_eq!(table.get(a, b), reference.get(&key(a, b)).copied().unwrap_or(0));
+                    stored_as(a, b, reference.get(&key(a, b)));
                 }
             }
             for (k, _) in &entries {
-                assert_eq!(table.get((k >> 32) as u32, *k as u32), reference[k]);
+                stored_as((k >> 32) as u32, *k as u32, Some(&reference[k]));
             }
             let mut sorted: Vec<(u64, u32)> = reference.into_iter().collect();
             sorted.sort_unstable();
@@ -687,10 +682,11 @@ mod tests {
     fn the_bigram_table_build_rs_laid_out_is_the_files() {
         let read = FluencyModel::read(include_bytes!("../models/fluency.bin")).unwrap();
         assert_eq!(default_model().bigrams.sorted(), read.bigrams.sorted());
+        // The same bytes: the log-probabilities build.rs worked out are those this build works out.
         match (&default_model().bigrams, &read.bigrams) {
-            (Bigrams::Packed { buckets, shift }, Bigrams::Packed { buckets: b, shift: s }) => {
-                assert_eq!(bigrams::layout_bytes(buckets, *shift), bigrams::layout_bytes(b, *s));
-                assert_eq!(bigrams::layout_bytes(buckets, *shift).as_slice(), include_bytes!(concat!(env!("OUT_DIR"), "/fluency_bigrams.bin")));
+            (Bigrams::Packed(embedded), Bigrams::Packed(computed)) => {
+                assert_eq!(bigrams::layout_bytes(embedded), bigrams::layout_bytes(computed));
+                assert_eq!(bigrams::layout_bytes(embedded).as_slice(), include_bytes!(concat!(env!("OUT_DIR"), "/fluency_bigrams.bin")));
             }
             _ => panic!("the embedded model's ids fit in 16 bits"),
         }
