@@ -236,7 +236,6 @@ impl FluencyModel {
         }
     }
 
-
     /// The words of sentence `index` with their vocabulary ids and whether each is a function word:
     /// looked up once, shared by [`FluencyModel::score_ids`] and [`Collocations::detect_ids`].
     pub fn sentence_ids<'d>(&self, doc: &'d Document, index: usize) -> Vec<LmWord<'d>> {
