@@ -99,8 +99,13 @@ pub(crate) fn word_class(lower: &str) -> (bool, Option<usize>) {
 /// The number of distinct words among `words` ((hash, word) pairs, equal words with equal hashes):
 /// up to 64 words (all but the longest sentences) through a small open-addressing set of indices on the
 /// stack, more by sorting. Words are compared only when their hashes are equal.
+/// Words of a sentence whose (hash, word) pairs [`FeatureExtractor::extract_base`] keeps on the stack: as
+/// many as [`count_distinct`] counts in its table (more are sorted).
+const DISTINCT_ON_STACK: usize = 64;
+
 fn count_distinct(words: &mut [(u64, &[u8])]) -> usize {
     const SLOTS: usize = 128;
+    const { assert!(DISTINCT_ON_STACK == SLOTS / 2) };
     if words.len() > SLOTS / 2 {
         words.sort_unstable();
         let mut n = 0;
@@ -216,7 +221,10 @@ impl FeatureExtractor {
         // The distinct words are counted from (hash, word) pairs (see count_distinct): words are
         // compared only when their hashes are equal, so the count is exact (equal words need equal
         // hashes, nothing more).
-        let mut distinct: Vec<(u64, &[u8])> = Vec::with_capacity(sentence.tokens.len());
+        // The pairs of the first DISTINCT_ON_STACK words stay on the stack; a longer sentence's spill into
+        // a vector.
+        let mut distinct_firsts: [(u64, &[u8]); DISTINCT_ON_STACK] = [(0, &[]); DISTINCT_ON_STACK];
+        let mut distinct_all: Vec<(u64, &[u8])> = Vec::new();
         // A word's lowercase text as bytes, sliced by its span: byte offsets need no test for
         // character boundaries, and every test below is one on bytes.
         let lower_text = doc.lower.as_bytes();
@@ -262,7 +270,14 @@ impl FeatureExtractor {
                     // A word's hash: from its vocabulary id when it has one (equal words have equal
                     // ids: the id is looked up by the word), else from its bytes.
                     let hash = if t.lm != crate::fluency::UNK { (t.lm as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) } else { rustc_hash::FxBuildHasher.hash_one(lower) };
-                    distinct.push((hash, lower));
+                    if words <= DISTINCT_ON_STACK {
+                        distinct_firsts[words - 1] = (hash, lower);
+                    } else {
+                        if distinct_all.is_empty() {
+                            distinct_all.extend_from_slice(&distinct_firsts);
+                        }
+                        distinct_all.push((hash, lower));
+                    }
                 }
                 TokenKind::Number => numbers += 1,
                 // (by its bytes: a span of text needs no character-boundary tests to be compared)
@@ -275,7 +290,7 @@ impl FeatureExtractor {
                 },
             }
         }
-        let distinct = count_distinct(&mut distinct);
+        let distinct = if words <= DISTINCT_ON_STACK { count_distinct(&mut distinct_firsts[..words]) } else { count_distinct(&mut distinct_all) };
         let w = words.max(1) as f32;
         v.extend([
             (words as f32 + 1.0).ln(),
@@ -321,6 +336,25 @@ mod tests {
             assert_eq!(token_word_class(crate::detect::classes::of(w)), word_class(w), "{w}");
             // (the fluency model relies on this: folding apostrophes never makes a function word)
             assert!(!w.contains(['\'', '’']), "{w}");
+        }
+    }
+
+    #[test]
+    fn the_type_token_ratio_counts_every_word_of_long_sentences() {
+        // Sentences on both sides of the words whose pairs stay on the stack (DISTINCT_ON_STACK).
+        let extractor = FeatureExtractor::default();
+        let at = feature_names().iter().position(|n| n == "stats.type_token_ratio").unwrap();
+        let pool = ["river", "stone", "the", "quickly", "Xqzv", "blorft", "of", "and", "walked", "blue", "bleu"];
+        for n in [1, 63, 64, 65, 66, 129, 300] {
+            let words: Vec<String> = (0..n).map(|i| if i % 7 == 6 { format!("word{}", i % 50) } else { pool[i % pool.len()].to_string() }).collect();
+            let text = format!("{}.", words.join(" "));
+            let doc = Document::new(&text);
+            assert_eq!(doc.sentences.len(), 1);
+            let mut distinct: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+            distinct.sort();
+            distinct.dedup();
+            let (v, _) = extractor.extract_base(&doc, 0);
+            assert_eq!(v[at], distinct.len() as f32 / n as f32, "{n} words");
         }
     }
 
