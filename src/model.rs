@@ -75,6 +75,15 @@ impl Head {
     }
 }
 
+/// Where [`Model::score_heads`] gets a sentence's profile features.
+#[derive(Clone, Copy)]
+enum Profiles<'a> {
+    /// Given, for each head (looked up beforehand, with other sentences').
+    Given(&'a [[f32; MAX_ORDER]; MergedProfiles::MAX_HEADS]),
+    /// Looked up now: in the merged tables when they are this model's, else in each head's table.
+    LookedUp(Option<&'a MergedProfiles>),
+}
+
 /// Most features whose standardised values [`Model::score_heads`] keeps on the stack (the feature set
 /// has 58; a longer vector takes the general path).
 const STANDARDISED_ON_STACK: usize = 64;
@@ -174,30 +183,43 @@ impl Model {
     }
 
     /// Calls `each(head, raw logit, profile features)` for every head on sentence `index` of `doc`: the
-    /// features shared by all heads are computed once, and the sentence's n-gram keys once, looked up in
-    /// each head's table, or once in `merged` when it merges this model's tables (the same numbers).
-    /// Returns the shared features and the findings.
+    /// features shared by all heads are computed once, and the profile features are given, or the
+    /// sentence's n-gram keys are computed once and looked up in each head's table, or once in the merged
+    /// tables when they are this model's (the same numbers). Returns the shared features and the findings.
     fn score_heads(
         &self,
         extractor: &FeatureExtractor,
-        merged: Option<&MergedProfiles>,
+        profiles: Profiles,
         doc: &Document,
         index: usize,
         mut each: impl FnMut(usize, f64, [f32; MAX_ORDER]),
     ) -> (Vec<f32>, Vec<Finding>) {
         // The n-gram keys first, so that the merged table's lines load while the other features are
         // computed.
-        let ngrams = NgramKeys::of(&crate::profile::symbols(doc, index));
-        let merged = merged.filter(|m| m.merges(self.heads.iter().map(|h| &h.profile)));
-        if let Some(m) = merged {
-            m.prefetch(&ngrams);
-        }
+        let (ngrams, merged) = match profiles {
+            Profiles::Given(_) => (None, None),
+            Profiles::LookedUp(merged) => {
+                let ngrams = NgramKeys::of(&crate::profile::symbols(doc, index));
+                let merged = merged.filter(|m| self.is_merged_in(m));
+                if let Some(m) = merged {
+                    m.prefetch(&ngrams);
+                }
+                (Some(ngrams), merged)
+            }
+        };
         let (mut features, findings) = extractor.extract_base(doc, index);
         let shared = features.len();
-        let mut profiles = [[0.0f32; MAX_ORDER]; MergedProfiles::MAX_HEADS];
-        if let Some(m) = merged {
-            m.features_of_ngrams(&ngrams, &mut profiles);
+        let mut given = [[0.0f32; MAX_ORDER]; MergedProfiles::MAX_HEADS];
+        if let Profiles::Given(g) = profiles {
+            given = *g;
+        } else if let (Some(m), Some(ngrams)) = (merged, &ngrams) {
+            m.features_of_ngrams(ngrams, &mut given);
         }
+        // A head's profile features: given, merged, or looked up in its own table.
+        let profile = |h: usize, head: &Head| match &ngrams {
+            Some(ngrams) if merged.is_none() => head.profile.features_of_ngrams(ngrams),
+            _ => given[h],
+        };
         let total = shared + MAX_ORDER;
         if total <= STANDARDISED_ON_STACK && self.means.len() == total && self.stds.len() == total {
             // The shared features are standardised once for all heads (the same numbers head_logit
@@ -207,7 +229,7 @@ impl Model {
                 *x = value;
             }
             for (h, head) in self.heads.iter().enumerate() {
-                let profile = if merged.is_some() { profiles[h] } else { head.profile.features_of_ngrams(&ngrams) };
+                let profile = profile(h, head);
                 for (o, value) in profile.iter().enumerate() {
                     x[shared + o] = (*value as f64 - self.means[shared + o]) / self.stds[shared + o];
                 }
@@ -216,7 +238,7 @@ impl Model {
             return (features, findings);
         }
         for (h, head) in self.heads.iter().enumerate() {
-            let profile = if merged.is_some() { profiles[h] } else { head.profile.features_of_ngrams(&ngrams) };
+            let profile = profile(h, head);
             features.truncate(shared);
             features.extend(profile);
             each(h, self.head_logit(h, &features), profile);
@@ -236,11 +258,26 @@ impl Model {
         self.score_sentence_merged(extractor, None, doc, index)
     }
 
+    /// Whether `merged` merges this model's heads' tables (the same tables, in head order).
+    pub fn is_merged_in(&self, merged: &MergedProfiles) -> bool {
+        merged.merges(self.heads.iter().map(|h| &h.profile))
+    }
+
     /// [`Model::score_sentence`], looking the n-grams up in `merged` (from [`Model::merged_profiles`]
     /// of this model; ignored when it merges other tables than this model's).
     pub fn score_sentence_merged(&self, extractor: &FeatureExtractor, merged: Option<&MergedProfiles>, doc: &Document, index: usize) -> Scored {
+        self.score_with(extractor, Profiles::LookedUp(merged), doc, index)
+    }
+
+    /// [`Model::score_sentence`] with the sentence's profile features given: `profiles[h]` is head `h`'s
+    /// (as [`MergedProfiles::features_of_many`] gives them for this model's merged tables).
+    pub fn score_sentence_given(&self, extractor: &FeatureExtractor, profiles: &[[f32; MAX_ORDER]; MergedProfiles::MAX_HEADS], doc: &Document, index: usize) -> Scored {
+        self.score_with(extractor, Profiles::Given(profiles), doc, index)
+    }
+
+    fn score_with(&self, extractor: &FeatureExtractor, profiles: Profiles, doc: &Document, index: usize) -> Scored {
         let mut best: (f64, usize, [f32; MAX_ORDER]) = (f64::NEG_INFINITY, 0, [0.0; MAX_ORDER]);
-        let (mut features, findings) = self.score_heads(extractor, merged, doc, index, |h, z, profile| {
+        let (mut features, findings) = self.score_heads(extractor, profiles, doc, index, |h, z, profile| {
             if z > best.0 || h == 0 {
                 best = (z, h, profile);
             }
@@ -252,7 +289,7 @@ impl Model {
     /// Every head's uncalibrated logit for sentence `index` of `doc`, in the order of `heads`.
     pub fn head_logits(&self, extractor: &FeatureExtractor, doc: &Document, index: usize) -> Vec<f64> {
         let mut logits = Vec::with_capacity(self.heads.len());
-        self.score_heads(extractor, None, doc, index, |_, z, _| logits.push(z));
+        self.score_heads(extractor, Profiles::LookedUp(None), doc, index, |_, z, _| logits.push(z));
         logits
     }
 

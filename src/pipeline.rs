@@ -1,16 +1,20 @@
 //! Scoring a stream of records on all cores, in input order, in flat memory. A reader thread cuts the
 //! input into batches (at most [`BatchLimits::records`] records or [`BatchLimits::text_bytes`] bytes of
 //! text) and hands them over a channel that holds one; a scoring thread has each batch scored in parallel
-//! on a rayon pool of `jobs` threads (each record also prepared for output there, see
-//! [`Pipeline::run_prepared`]) and hands the results over another channel that holds one, so the batch
-//! before is delivered, in input order, while the next one is scored and the one after is read. So at
-//! most five batches are in memory, whatever the size of the input.
+//! on a rayon pool of `jobs` threads, in groups of records scored together (each record also prepared
+//! for output there, see [`Pipeline::run_prepared`]) and hands the results over another channel that
+//! holds one, so the batch before is delivered, in input order, while the next one is scored and the one
+//! after is read. So at most five batches are in memory, whatever the size of the input.
 
 use crate::error::Error;
 use crate::input::{self, Item, ReadOptions, ReadStats};
 use crate::scan::{DocumentReport, Scanner};
 use rayon::prelude::*;
 use std::sync::mpsc::sync_channel;
+
+/// Records a worker scores together ([`Scanner::scan_batch`]): enough sentences for the profile lookups
+/// to stream, few enough that a batch still splits evenly over the workers.
+const DOCUMENTS_TOGETHER: usize = 16;
 
 /// A record as read, with its report when it could be read (`report.is_some() == item.record.is_ok()`).
 #[derive(Debug)]
@@ -153,15 +157,25 @@ impl Pipeline {
     }
 
     fn score<T: Send>(&self, scanner: &Scanner, batch: Vec<Item>, prepare: &(dyn Fn(Scored) -> T + Sync)) -> Vec<T> {
-        self.pool.install(|| {
+        // Records go to the workers in groups of DOCUMENTS_TOGETHER, scored together (see
+        // Scanner::scan_batch), and come back in input order.
+        let groups: Vec<Vec<T>> = self.pool.install(|| {
             batch
                 .into_par_iter()
-                .map(|item| {
-                    let report = item.record.as_ref().ok().map(|r| scanner.scan(r.id.clone(), &r.text));
-                    prepare(Scored { item, report })
+                .chunks(DOCUMENTS_TOGETHER)
+                .map(|items| {
+                    let mut reports = scanner.scan_batch(items.iter().filter_map(|item| item.record.as_ref().ok().map(|r| (r.id.clone(), r.text.as_str())))).into_iter();
+                    items
+                        .into_iter()
+                        .map(|item| {
+                            let report = if item.record.is_ok() { reports.next() } else { None };
+                            prepare(Scored { item, report })
+                        })
+                        .collect()
                 })
                 .collect()
-        })
+        });
+        groups.into_iter().flatten().collect()
     }
 }
 
@@ -194,6 +208,39 @@ mod tests {
         assert_eq!(texts, lines);
         assert_eq!(summary.failed_inputs.len(), 1);
         assert!(summary.failed_inputs[0].to_string().contains("/no/such/file"));
+    }
+
+    #[test]
+    fn records_that_cannot_be_read_keep_their_place_within_a_group() {
+        // Bad JSONL lines among good ones, more records than a group: every good record gets the report of
+        // its own text, every bad one none, in input order.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.jsonl");
+        let mut lines = Vec::new();
+        for i in 0..(DOCUMENTS_TOGETHER * 3 + 5) {
+            lines.push(if i % 7 == 3 { format!("{{not json {i}") } else { format!("{{\"id\": \"d{i}\", \"text\": \"Record {i} says the council met on day {i}.\"}}") });
+        }
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let scanner = Scanner::new(default_model());
+        let pipeline = Pipeline::new(2).unwrap();
+        let opts = ReadOptions { format: InputFormat::Jsonl, ..ReadOptions::default() };
+        let mut seen = Vec::new();
+        pipeline
+            .run(&scanner, &[path.to_str().unwrap().to_string()], &opts, &mut |s| {
+                match (&s.item.record, &s.report) {
+                    (Ok(record), Some(report)) => {
+                        assert_eq!(report.id, record.id);
+                        assert_eq!(report.sentences[0].text, record.text);
+                        seen.push(Some(record.id.clone()));
+                    }
+                    (Err(_), None) => seen.push(None),
+                    _ => panic!("a report for a record that could not be read, or none for one that could"),
+                }
+                Ok(())
+            })
+            .unwrap();
+        let expected: Vec<Option<String>> = (0..lines.len()).map(|i| (i % 7 != 3).then(|| format!("d{i}"))).collect();
+        assert_eq!(seen, expected);
     }
 
     #[test]

@@ -71,8 +71,16 @@ const ASCII_PUNCT_SYMBOLS: [u64; 128] = {
 
 /// The symbol hashes of sentence `index`, with sentence-boundary symbols.
 pub fn symbols(doc: &Document, index: usize) -> Vec<u64> {
+    let mut out = Vec::new();
+    symbols_into(doc, index, &mut out);
+    out
+}
+
+/// [`symbols`], written into `out` (emptied first).
+pub fn symbols_into(doc: &Document, index: usize, out: &mut Vec<u64>) {
     let tokens = &doc.sentences[index].tokens;
-    let mut out = Vec::with_capacity(tokens.len() + 2);
+    out.clear();
+    out.reserve(tokens.len() + 2);
     out.push(START);
     let cached = vocabulary_symbols();
     let mut first = true;
@@ -101,7 +109,6 @@ pub fn symbols(doc: &Document, index: usize) -> Vec<u64> {
         out.push(h);
     }
     out.push(END);
-    out
 }
 
 /// The symbol of a word that is not a capitalised non-initial one: the word itself when it is common,
@@ -162,24 +169,11 @@ pub struct NgramKeys {
 impl NgramKeys {
     /// The keys of `syms`, with the orders written out (the test module keeps the general definition).
     pub fn of(syms: &[u64]) -> NgramKeys {
-        const { assert!(MAX_ORDER == 3, "NgramKeys::of writes out orders 1 to 3") };
-        let step = |h: u64, s: u64| (h.rotate_left(23) ^ s).wrapping_mul(0x100000001b3);
-        let seed = |order: u64| 0x9e3779b97f4a7c15u64.wrapping_mul(order + 1);
         let mut keys = Vec::with_capacity(syms.len() * MAX_ORDER);
-        let mut ends = [0; MAX_ORDER];
-        if let (Some(&first), Some(&last)) = (syms.first(), syms.last()) {
-            let s1 = seed(1);
-            keys.extend(syms.iter().filter(|&&s| s != first && s != last).map(|&s| step(s1, s)));
-            ends[0] = keys.len();
-            let s2 = seed(2);
-            keys.extend(syms.windows(2).map(|w| step(step(s2, w[0]), w[1])));
-            ends[1] = keys.len();
-            let s3 = seed(3);
-            keys.extend(syms.windows(3).map(|w| step(step(step(s3, w[0]), w[1]), w[2])));
-            ends[2] = keys.len();
-        }
+        let ends = append_keys(syms, &mut keys);
         NgramKeys { keys, ends }
     }
+
 
     /// The keys of each order, orders 1 to [`MAX_ORDER`].
     fn by_order(&self) -> [&[u64]; MAX_ORDER] {
@@ -201,6 +195,50 @@ impl NgramKeys {
             ends[order as usize - 1] = keys.len();
         }
         NgramKeys { keys, ends }
+    }
+}
+
+/// Appends the n-gram keys of `syms` to `keys` as [`NgramKeys::of`] orders them; returns where those of
+/// each order end in `keys`.
+fn append_keys(syms: &[u64], keys: &mut Vec<u64>) -> [usize; MAX_ORDER] {
+    const { assert!(MAX_ORDER == 3, "NgramKeys::of writes out orders 1 to 3") };
+    let step = |h: u64, s: u64| (h.rotate_left(23) ^ s).wrapping_mul(0x100000001b3);
+    let seed = |order: u64| 0x9e3779b97f4a7c15u64.wrapping_mul(order + 1);
+    keys.reserve(syms.len() * MAX_ORDER);
+    let mut ends = [keys.len(); MAX_ORDER];
+    if let (Some(&first), Some(&last)) = (syms.first(), syms.last()) {
+        let s1 = seed(1);
+        keys.extend(syms.iter().filter(|&&s| s != first && s != last).map(|&s| step(s1, s)));
+        ends[0] = keys.len();
+        let s2 = seed(2);
+        keys.extend(syms.windows(2).map(|w| step(step(s2, w[0]), w[1])));
+        ends[1] = keys.len();
+        let s3 = seed(3);
+        keys.extend(syms.windows(3).map(|w| step(step(step(s3, w[0]), w[1]), w[2])));
+        ends[2] = keys.len();
+    }
+    ends
+}
+
+/// The n-gram keys of many sentences, one after the other (see [`MergedProfiles::features_of_many`]).
+#[derive(Default)]
+pub struct NgramKeysOfMany {
+    keys: Vec<u64>,
+    /// Per sentence, where its keys start in `keys`, then where those of each order end.
+    bounds: Vec<[usize; MAX_ORDER + 1]>,
+}
+
+impl NgramKeysOfMany {
+    /// Room for `sentences` sentences of `symbols` symbols in all.
+    pub fn with_capacity(sentences: usize, symbols: usize) -> NgramKeysOfMany {
+        NgramKeysOfMany { keys: Vec::with_capacity(symbols * MAX_ORDER), bounds: Vec::with_capacity(sentences) }
+    }
+
+    /// Adds the keys of a sentence's symbols (see [`symbols`]).
+    pub fn push(&mut self, syms: &[u64]) {
+        let start = self.keys.len();
+        let ends = append_keys(syms, &mut self.keys);
+        self.bounds.push([start, ends[0], ends[1], ends[2]]);
     }
 }
 
@@ -252,6 +290,11 @@ impl PartialEq for ProfileTable {
         self.table() == other.table()
     }
 }
+
+/// How many lookups ahead [`MergedProfiles::features_of_many`] asks for a key's bucket: enough for a line
+/// to arrive from memory meanwhile (a lookup is a few dozen instructions), few enough that the lines asked
+/// for stay within what the processor keeps in flight.
+pub const LOOKUPS_AHEAD: usize = 16;
 
 /// Several heads' tables merged into one lookup: each n-gram key once, with every head's weight (NaN
 /// for a head whose table does not have the key). A sentence's n-grams then cost one cache-line read each
@@ -316,25 +359,55 @@ impl<const H: usize> Merged<H> {
         }
     }
 
-    fn features_of_ngrams(&self, ngrams: &NgramKeys, out: &mut [[f32; MAX_ORDER]]) {
-        for (o, keys) in ngrams.by_order().into_iter().enumerate() {
-            let mut sums = [0.0f32; H];
-            let mut counts = [0u32; H];
-            for &key in keys {
-                if let Some((bucket, slot)) = self.find(key) {
-                    for h in 0..H {
-                        let w = bucket.weights[slot][h];
-                        if !w.is_nan() {
-                            sums[h] += w;
-                            counts[h] += 1;
-                        }
+    /// Each head's sum and count of the weights of `keys` it has, asking for the bucket of `ahead[i]`
+    /// (when there is one) before looking `keys[i]` up.
+    #[inline]
+    fn sums(&self, keys: &[u64], ahead: &[u64]) -> ([f32; H], [u32; H]) {
+        let mut sums = [0.0f32; H];
+        let mut counts = [0u32; H];
+        for (i, &key) in keys.iter().enumerate() {
+            if let Some(bucket) = ahead.get(i).and_then(|&k| self.buckets.get(home_bucket(k, self.homes))) {
+                crate::prefetch::prefetch(bucket);
+            }
+            if let Some((bucket, slot)) = self.find(key) {
+                for h in 0..H {
+                    let w = bucket.weights[slot][h];
+                    if !w.is_nan() {
+                        sums[h] += w;
+                        counts[h] += 1;
                     }
                 }
             }
+        }
+        (sums, counts)
+    }
+
+    fn features_of_ngrams(&self, ngrams: &NgramKeys, out: &mut [[f32; MAX_ORDER]]) {
+        for (o, keys) in ngrams.by_order().into_iter().enumerate() {
+            let (sums, counts) = self.sums(keys, &[]);
             for (h, features) in out.iter_mut().enumerate().take(H) {
                 features[o] = if counts[h] == 0 { 0.0 } else { sums[h] / counts[h] as f32 };
             }
         }
+    }
+
+    fn features_of_many(&self, many: &NgramKeysOfMany) -> Vec<[[f32; MAX_ORDER]; MergedProfiles::MAX_HEADS]> {
+        let keys = &many.keys[..];
+        many.bounds
+            .iter()
+            .map(|bounds| {
+                let mut out = [[0.0f32; MAX_ORDER]; MergedProfiles::MAX_HEADS];
+                for o in 0..MAX_ORDER {
+                    let (from, to) = (bounds[o], bounds[o + 1]);
+                    let ahead = keys.get(from + LOOKUPS_AHEAD..).unwrap_or_default();
+                    let (sums, counts) = self.sums(&keys[from..to], &ahead[..ahead.len().min(to - from)]);
+                    for (h, features) in out.iter_mut().enumerate().take(H) {
+                        features[o] = if counts[h] == 0 { 0.0 } else { sums[h] / counts[h] as f32 };
+                    }
+                }
+                out
+            })
+            .collect()
     }
 
     fn merges<'a>(&self, tables: impl IntoIterator<Item = &'a ProfileTable>) -> bool {
@@ -391,6 +464,20 @@ impl MergedProfiles {
             MergedProfiles::Two(m) => m.features_of_ngrams(ngrams, out),
             MergedProfiles::Three(m) => m.features_of_ngrams(ngrams, out),
             MergedProfiles::Four(m) => m.features_of_ngrams(ngrams, out),
+        }
+    }
+
+    /// [`Self::features_of_ngrams`] of many sentences (the n-gram keys of each), `[h]` of each the features
+    /// of head `h`: the same numbers, looked up in one stream that asks for each key's bucket
+    /// [`LOOKUPS_AHEAD`] lookups before it reads it, across the sentences. Asking for all of a sentence's
+    /// buckets at once (about 80 lines) does not work as well: the processor keeps a couple of dozen
+    /// misses in flight and drops or stalls on the rest, and a lookup that then finds its line missing
+    /// waits for it before the next ones can start (its outcome is a branch it cannot predict).
+    pub fn features_of_many(&self, sentences: &NgramKeysOfMany) -> Vec<[[f32; MAX_ORDER]; MergedProfiles::MAX_HEADS]> {
+        match self {
+            MergedProfiles::Two(m) => m.features_of_many(sentences),
+            MergedProfiles::Three(m) => m.features_of_many(sentences),
+            MergedProfiles::Four(m) => m.features_of_many(sentences),
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::detect::Finding;
 use crate::document::Document;
 use crate::features::FeatureExtractor;
 use crate::model::{sigmoid, Contribution, Model, Scored};
-use crate::profile::MergedProfiles;
+use crate::profile::{symbols_into, MergedProfiles, NgramKeysOfMany};
 use serde::Serialize;
 
 /// Sentences per passage window.
@@ -109,10 +109,48 @@ impl<'m> Scanner<'m> {
 
     /// Scores `text` as one document.
     pub fn scan(&self, id: String, text: &str) -> DocumentReport {
-        let doc = Document::new(text);
+        self.scan_batch([(id, text)]).pop().expect("a report per document")
+    }
+
+    /// Scores each (id, text) as a document, [`Scanner::scan`] of each in turn: the same reports. The
+    /// profile n-grams of all their sentences are looked up in one stream first
+    /// ([`MergedProfiles::features_of_many`]), whose table lines then arrive while earlier lookups run;
+    /// a document at a time, a one-sentence document (a line of a feed) would wait for most of its own.
+    pub fn scan_batch<'t>(&self, records: impl IntoIterator<Item = (String, &'t str)>) -> Vec<DocumentReport> {
+        let records = records.into_iter();
+        let mut documents: Vec<(String, Document)> = Vec::with_capacity(records.size_hint().1.unwrap_or(0));
+        documents.extend(records.map(|(id, text)| (id, Document::new(text))));
+        let merged = self.merged.as_ref().filter(|m| self.model.is_merged_in(m));
+        let profiles = merged.map(|m| {
+            let sentences = documents.iter().map(|(_, doc)| doc.sentences.len()).sum();
+            let tokens: usize = documents.iter().flat_map(|(_, doc)| doc.sentences.iter().map(|s| s.tokens.len() + 2)).sum();
+            let mut ngrams = NgramKeysOfMany::with_capacity(sentences, tokens);
+            let mut syms = Vec::new();
+            for (_, doc) in &documents {
+                for i in 0..doc.sentences.len() {
+                    symbols_into(doc, i, &mut syms);
+                    ngrams.push(&syms);
+                }
+            }
+            m.features_of_many(&ngrams)
+        });
+        let mut profiles = profiles.iter().flatten();
+        documents
+            .into_iter()
+            .map(|(id, doc)| {
+                self.report(id, &doc, |i| match profiles.next() {
+                    Some(given) => self.model.score_sentence_given(&self.extractor, given, &doc, i),
+                    None => self.model.score_sentence_merged(&self.extractor, self.merged.as_ref(), &doc, i),
+                })
+            })
+            .collect()
+    }
+
+    /// The report of `doc`, its sentences scored by `score(index)` in order.
+    fn report(&self, id: String, doc: &Document, mut score: impl FnMut(usize) -> Scored) -> DocumentReport {
         let mut sentences = Vec::with_capacity(doc.sentences.len());
         for (i, s) in doc.sentences.iter().enumerate() {
-            let Scored { features, findings, head, raw_logit } = self.model.score_sentence_merged(&self.extractor, self.merged.as_ref(), &doc, i);
+            let Scored { features, findings, head, raw_logit } = score(i);
             let (logit, score) = if s.words >= MIN_WORDS {
                 let logit = self.model.calibrate(raw_logit);
                 (logit, sigmoid(logit))
@@ -182,6 +220,39 @@ mod tests {
         let (sentence, finding) = report.top_findings(1)[0];
         assert_eq!(sentence.start, report.sentences[top].start, "the top finding is in the top sentence");
         assert_eq!(sentence.quote(finding), &text[finding.start..finding.end]);
+    }
+
+    #[test]
+    fn a_batch_scores_each_document_as_each_head_table_scores_it_alone() {
+        // scan_batch looks the profile n-grams of all the batch's sentences up in the merged tables first;
+        // scoring each sentence on its own with each head's own table (no merged lookup) must give the
+        // same numbers, document by document, whatever comes before it in the batch.
+        let model = default_model();
+        let scanner = Scanner::new(model);
+        assert!(scanner.merged.as_ref().is_some_and(|m| model.is_merged_in(m)), "the default model's tables are merged");
+        let bench = include_str!("../benches/sentences.txt");
+        let mut texts: Vec<String> = bench.lines().take(40).map(str::to_string).collect();
+        texts.insert(3, String::new());
+        texts.insert(7, "Ok.".into());
+        texts.push(bench.lines().skip(40).take(30).collect::<Vec<_>>().join(" "));
+        texts.push("It had stolen more than $ 300 million. . North Korea trató to obtain it".into());
+        let reports = scanner.scan_batch(texts.iter().enumerate().map(|(i, t)| (format!("r{i}"), t.as_str())));
+        assert_eq!(reports.len(), texts.len());
+        for (i, (text, report)) in texts.iter().zip(&reports).enumerate() {
+            assert_eq!(report.id, format!("r{i}"));
+            let doc = Document::new(text);
+            assert_eq!(report.sentences.len(), doc.sentences.len(), "{text}");
+            for (k, sentence) in report.sentences.iter().enumerate() {
+                let alone = model.score_sentence(&scanner.extractor, &doc, k);
+                assert_eq!(sentence.features, alone.features, "{text}");
+                assert_eq!(sentence.head, alone.head);
+                assert_eq!(sentence.findings.len(), alone.findings.len());
+                if doc.sentences[k].words >= MIN_WORDS {
+                    assert_eq!(sentence.logit.to_bits(), model.calibrate(alone.raw_logit).to_bits(), "{text}");
+                }
+            }
+        }
+        assert!(reports.last().unwrap().sentences.iter().any(|s| !s.findings.is_empty()));
     }
 
     #[test]
