@@ -7,6 +7,7 @@ use mtlint::detect::default_detectors;
 use mtlint::features::FeatureExtractor;
 use mtlint::fluency::{default_model as fluency, Collocations};
 use mtlint::model::default_model;
+use mtlint::profile::{symbols, MergedProfiles, NgramKeys, NgramKeysOfMany, MAX_ORDER};
 use mtlint::scan::Scanner;
 use mtlint::{Detector, Document};
 use std::hint::black_box;
@@ -62,6 +63,26 @@ fn stages(c: &mut Criterion) {
                 .sum::<f32>()
         })
     });
+    // The default model's merged tables, a sentence at a time and all sentences in one stream (what
+    // Scanner::scan_batch does, asking for each key's bucket LOOKUPS_AHEAD lookups before it reads it).
+    let merged = model.merged_profiles().expect("the default model has several heads");
+    let keys: Vec<NgramKeys> = docs.iter().flat_map(|doc| (0..doc.sentences.len()).map(move |i| NgramKeys::of(&symbols(doc, i)))).collect();
+    g.bench_function("profile (merged heads, a sentence at a time)", |b| {
+        b.iter(|| {
+            let mut out = [[0.0f32; MAX_ORDER]; MergedProfiles::MAX_HEADS];
+            keys.iter().map(|k| {
+                merged.features_of_ngrams(k, &mut out);
+                out[0][1]
+            }).sum::<f32>()
+        })
+    });
+    let mut many = NgramKeysOfMany::default();
+    for doc in &docs {
+        for i in 0..doc.sentences.len() {
+            many.push(&symbols(doc, i));
+        }
+    }
+    g.bench_function("profile (merged heads, all sentences in one stream)", |b| b.iter(|| merged.features_of_many(&many).iter().map(|f| f[0][1]).sum::<f32>()));
     g.bench_function("features without the profile", |b| {
         b.iter(|| docs.iter().map(|doc| (0..doc.sentences.len()).map(|i| extractor.extract_base(doc, i).0.len()).sum::<usize>()).sum::<usize>())
     });
@@ -80,7 +101,10 @@ fn stages(c: &mut Criterion) {
             buf.len()
         })
     });
-    g.bench_function("scan (whole document path)", |b| b.iter(|| lines.iter().map(|l| scanner.scan(String::from("id"), l).score).sum::<f64>()));
+    g.bench_function("scan (whole document path, a line at a time)", |b| b.iter(|| lines.iter().map(|l| scanner.scan(String::from("id"), l).score).sum::<f64>()));
+    g.bench_function("scan (whole document path, 16 lines together)", |b| {
+        b.iter(|| lines.chunks(16).map(|c| scanner.scan_batch(c.iter().map(|l| (String::from("id"), *l))).iter().map(|r| r.score).sum::<f64>()).sum::<f64>())
+    });
     g.finish();
 }
 
