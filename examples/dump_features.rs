@@ -34,9 +34,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let heads: Vec<String> = model.heads.iter().map(|h| format!("logit.{}", h.name)).collect();
     writeln!(out, "label\tkind\tgroup\tdomain\t{}\t{}", heads.join("\t"), feature_names().join("\t"))?;
     for r in records.iter().filter(|r| field(r, "split") == split).take(max) {
-        let (logits, features) = r.with_document(|doc, index| {
-            (model.head_logits(&fx, doc, index), model.score_sentence(&fx, doc, index).features)
-        });
+        let (scored, logits) = r.with_document(|doc, index| model.score_sentence_and_head_logits(&fx, doc, index));
+        let features = scored.features;
         let logits: Vec<String> = logits.iter().map(|x| x.to_string()).collect();
         let features: Vec<String> = features.iter().map(|x| x.to_string()).collect();
         writeln!(out, "{}\t{}\t{}\t{}\t{}\t{}", r.label as u8, field(r, "kind"), r.group, field(r, "domain"), logits.join("\t"), features.join("\t"))?;

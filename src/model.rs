@@ -276,8 +276,23 @@ impl Model {
     }
 
     fn score_with(&self, extractor: &FeatureExtractor, profiles: Profiles, doc: &Document, index: usize) -> Scored {
+        self.score_and_see_heads(extractor, profiles, doc, index, |_| {})
+    }
+
+    /// [`Model::score_sentence`] and every head's uncalibrated logit ([`Model::head_logits`]), the
+    /// sentence featurised once.
+    pub fn score_sentence_and_head_logits(&self, extractor: &FeatureExtractor, doc: &Document, index: usize) -> (Scored, Vec<f64>) {
+        let mut logits = Vec::with_capacity(self.heads.len());
+        let scored = self.score_and_see_heads(extractor, Profiles::LookedUp(None), doc, index, |z| logits.push(z));
+        (scored, logits)
+    }
+
+    /// The scored sentence (the largest head logit, and that head's features), calling `each_logit` with
+    /// every head's logit in head order.
+    fn score_and_see_heads(&self, extractor: &FeatureExtractor, profiles: Profiles, doc: &Document, index: usize, mut each_logit: impl FnMut(f64)) -> Scored {
         let mut best: (f64, usize, [f32; MAX_ORDER]) = (f64::NEG_INFINITY, 0, [0.0; MAX_ORDER]);
         let (mut features, findings) = self.score_heads(extractor, profiles, doc, index, |h, z, profile| {
+            each_logit(z);
             if z > best.0 || h == 0 {
                 best = (z, h, profile);
             }
@@ -388,6 +403,21 @@ mod tests {
         assert!(nan.validate().is_err());
         let full = good.to_json();
         assert!(Model::from_json(&full[..full.len() / 2]).is_err());
+    }
+
+    #[test]
+    fn scoring_with_head_logits_gives_both_as_apart() {
+        let m = default_model();
+        let fx = FeatureExtractor::default();
+        let doc = Document::new("SEOUL: North Korea trató to obtain the data. Both she and BioNTech said the talks between him and Washington went on. It had stolen more than $ 300 million.");
+        for i in 0..doc.sentences.len() {
+            let (scored, logits) = m.score_sentence_and_head_logits(&fx, &doc, i);
+            let alone = m.score_sentence(&fx, &doc, i);
+            assert_eq!(logits, m.head_logits(&fx, &doc, i));
+            assert_eq!(logits.len(), m.heads.len());
+            assert_eq!((scored.features, scored.head, scored.raw_logit.to_bits()), (alone.features, alone.head, alone.raw_logit.to_bits()));
+            assert_eq!(scored.raw_logit, logits.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+        }
     }
 
     #[test]
