@@ -96,13 +96,13 @@ pub(crate) fn word_class(lower: &str) -> (bool, Option<usize>) {
     classes.get(lower).copied().unwrap_or((false, None))
 }
 
-/// The number of distinct words among `words` ((hash, word) pairs, equal words with equal hashes):
-/// up to 64 words (all but the longest sentences) through a small open-addressing set of indices on the
-/// stack, more by sorting. Words are compared only when their hashes are equal.
 /// Words of a sentence whose (hash, word) pairs [`FeatureExtractor::extract_base`] keeps on the stack: as
 /// many as [`count_distinct`] counts in its table (more are sorted).
 const DISTINCT_ON_STACK: usize = 64;
 
+/// The number of distinct words among `words` ((hash, word) pairs, equal words with equal hashes):
+/// up to 64 words (all but the longest sentences) through a small open-addressing set of indices on the
+/// stack, more by sorting. Words are compared only when their hashes are equal.
 fn count_distinct(words: &mut [(u64, &[u8])]) -> usize {
     const SLOTS: usize = 128;
     const { assert!(DISTINCT_ON_STACK == SLOTS / 2) };

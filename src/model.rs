@@ -209,16 +209,17 @@ impl Model {
         };
         let (mut features, findings) = extractor.extract_base(doc, index);
         let shared = features.len();
-        let mut given = [[0.0f32; MAX_ORDER]; MergedProfiles::MAX_HEADS];
-        if let Profiles::Given(g) = profiles {
-            given = *g;
+        // Each head's profile features when they are given or were looked up in the merged tables.
+        let mut by_head = [[0.0f32; MAX_ORDER]; MergedProfiles::MAX_HEADS];
+        if let Profiles::Given(given) = profiles {
+            by_head = *given;
         } else if let (Some(m), Some(ngrams)) = (merged, &ngrams) {
-            m.features_of_ngrams(ngrams, &mut given);
+            m.features_of_ngrams(ngrams, &mut by_head);
         }
         // A head's profile features: given, merged, or looked up in its own table.
         let profile = |h: usize, head: &Head| match &ngrams {
             Some(ngrams) if merged.is_none() => head.profile.features_of_ngrams(ngrams),
-            _ => given[h],
+            _ => by_head[h],
         };
         let total = shared + MAX_ORDER;
         if total <= STANDARDISED_ON_STACK && self.means.len() == total && self.stds.len() == total {
@@ -266,17 +267,13 @@ impl Model {
     /// [`Model::score_sentence`], looking the n-grams up in `merged` (from [`Model::merged_profiles`]
     /// of this model; ignored when it merges other tables than this model's).
     pub fn score_sentence_merged(&self, extractor: &FeatureExtractor, merged: Option<&MergedProfiles>, doc: &Document, index: usize) -> Scored {
-        self.score_with(extractor, Profiles::LookedUp(merged), doc, index)
+        self.score_and_see_heads(extractor, Profiles::LookedUp(merged), doc, index, |_| {})
     }
 
     /// [`Model::score_sentence`] with the sentence's profile features given: `profiles[h]` is head `h`'s
     /// (as [`MergedProfiles::features_of_many`] gives them for this model's merged tables).
     pub fn score_sentence_given(&self, extractor: &FeatureExtractor, profiles: &[[f32; MAX_ORDER]; MergedProfiles::MAX_HEADS], doc: &Document, index: usize) -> Scored {
-        self.score_with(extractor, Profiles::Given(profiles), doc, index)
-    }
-
-    fn score_with(&self, extractor: &FeatureExtractor, profiles: Profiles, doc: &Document, index: usize) -> Scored {
-        self.score_and_see_heads(extractor, profiles, doc, index, |_| {})
+        self.score_and_see_heads(extractor, Profiles::Given(profiles), doc, index, |_| {})
     }
 
     /// [`Model::score_sentence`] and every head's uncalibrated logit ([`Model::head_logits`]), the
@@ -303,9 +300,7 @@ impl Model {
 
     /// Every head's uncalibrated logit for sentence `index` of `doc`, in the order of `heads`.
     pub fn head_logits(&self, extractor: &FeatureExtractor, doc: &Document, index: usize) -> Vec<f64> {
-        let mut logits = Vec::with_capacity(self.heads.len());
-        self.score_heads(extractor, Profiles::LookedUp(None), doc, index, |_, z, _| logits.push(z));
-        logits
+        self.score_sentence_and_head_logits(extractor, doc, index).1
     }
 
     /// Scores `text` as one sentence with nothing before it (as `train` and `eval` treat a record without
@@ -413,7 +408,10 @@ mod tests {
         for i in 0..doc.sentences.len() {
             let (scored, logits) = m.score_sentence_and_head_logits(&fx, &doc, i);
             let alone = m.score_sentence(&fx, &doc, i);
-            assert_eq!(logits, m.head_logits(&fx, &doc, i));
+            // Each head's logit from its own full feature vector (its own profile table).
+            let apart: Vec<f64> = m.heads.iter().enumerate().map(|(h, head)| m.head_logit(h, &fx.extract(&doc, i, &head.profile).0)).collect();
+            assert_eq!(logits, apart);
+            assert_eq!(m.head_logits(&fx, &doc, i), apart);
             assert_eq!(logits.len(), m.heads.len());
             assert_eq!((scored.features, scored.head, scored.raw_logit.to_bits()), (alone.features, alone.head, alone.raw_logit.to_bits()));
             assert_eq!(scored.raw_logit, logits.iter().copied().fold(f64::NEG_INFINITY, f64::max));

@@ -169,11 +169,10 @@ pub struct NgramKeys {
 impl NgramKeys {
     /// The keys of `syms`, with the orders written out (the test module keeps the general definition).
     pub fn of(syms: &[u64]) -> NgramKeys {
-        let mut keys = Vec::with_capacity(syms.len() * MAX_ORDER);
+        let mut keys = Vec::new();
         let ends = append_keys(syms, &mut keys);
         NgramKeys { keys, ends }
     }
-
 
     /// The keys of each order, orders 1 to [`MAX_ORDER`].
     fn by_order(&self) -> [&[u64]; MAX_ORDER] {
@@ -382,12 +381,19 @@ impl<const H: usize> Merged<H> {
         (sums, counts)
     }
 
+    /// Sets `out[h][order]` to head `h`'s mean weight of the `keys` of that order it has (0 when it has
+    /// none), asking for buckets `ahead` as [`Self::sums`] does.
+    #[inline]
+    fn order_features(&self, order: usize, keys: &[u64], ahead: &[u64], out: &mut [[f32; MAX_ORDER]]) {
+        let (sums, counts) = self.sums(keys, ahead);
+        for (h, features) in out.iter_mut().enumerate().take(H) {
+            features[order] = if counts[h] == 0 { 0.0 } else { sums[h] / counts[h] as f32 };
+        }
+    }
+
     fn features_of_ngrams(&self, ngrams: &NgramKeys, out: &mut [[f32; MAX_ORDER]]) {
         for (o, keys) in ngrams.by_order().into_iter().enumerate() {
-            let (sums, counts) = self.sums(keys, &[]);
-            for (h, features) in out.iter_mut().enumerate().take(H) {
-                features[o] = if counts[h] == 0 { 0.0 } else { sums[h] / counts[h] as f32 };
-            }
+            self.order_features(o, keys, &[], out);
         }
     }
 
@@ -400,10 +406,7 @@ impl<const H: usize> Merged<H> {
                 for o in 0..MAX_ORDER {
                     let (from, to) = (bounds[o], bounds[o + 1]);
                     let ahead = keys.get(from + LOOKUPS_AHEAD..).unwrap_or_default();
-                    let (sums, counts) = self.sums(&keys[from..to], &ahead[..ahead.len().min(to - from)]);
-                    for (h, features) in out.iter_mut().enumerate().take(H) {
-                        features[o] = if counts[h] == 0 { 0.0 } else { sums[h] / counts[h] as f32 };
-                    }
+                    self.order_features(o, &keys[from..to], &ahead[..ahead.len().min(to - from)], &mut out);
                 }
                 out
             })

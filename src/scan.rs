@@ -138,9 +138,10 @@ impl<'m> Scanner<'m> {
         documents
             .into_iter()
             .map(|(id, doc)| {
+                // (no features given: this model's tables are not merged, and each head's is read)
                 self.report(id, &doc, |i| match profiles.next() {
                     Some(given) => self.model.score_sentence_given(&self.extractor, given, &doc, i),
-                    None => self.model.score_sentence_merged(&self.extractor, self.merged.as_ref(), &doc, i),
+                    None => self.model.score_sentence(&self.extractor, &doc, i),
                 })
             })
             .collect()
