@@ -334,9 +334,10 @@ impl<const H: usize> Merged<H> {
     /// The bucket and slot of `key`. A bucket's keys are sorted, free slots (key `u64::MAX`) last, so
     /// the search stops at the first key not below `key` without testing each slot for being free; only
     /// a full bucket of smaller keys sends it on to the next one.
+    /// `home` is the key's home bucket ([`Self::homes_of`]).
     #[inline]
-    fn find(&self, key: u64) -> Option<(&MergedBucket<H>, usize)> {
-        let mut b = home_bucket(key, self.homes);
+    fn find(&self, key: u64, home: usize) -> Option<(&MergedBucket<H>, usize)> {
+        let mut b = home;
         while let Some(bucket) = self.buckets.get(b) {
             for (slot, &k) in bucket.keys.iter().enumerate() {
                 if k >= key {
@@ -358,17 +359,17 @@ impl<const H: usize> Merged<H> {
         }
     }
 
-    /// Each head's sum and count of the weights of `keys` it has, asking for the bucket of `ahead[i]`
-    /// (when there is one) before looking `keys[i]` up.
+    /// Each head's sum and count of the weights of `keys` it has (`homes[i]` the home bucket of
+    /// `keys[i]`), asking for bucket `ahead[i]` (when there is one) before looking `keys[i]` up.
     #[inline]
-    fn sums(&self, keys: &[u64], ahead: &[u64]) -> ([f32; H], [u32; H]) {
+    fn sums(&self, keys: &[u64], homes: &[usize], ahead: &[usize]) -> ([f32; H], [u32; H]) {
         let mut sums = [0.0f32; H];
         let mut counts = [0u32; H];
-        for (i, &key) in keys.iter().enumerate() {
-            if let Some(bucket) = ahead.get(i).and_then(|&k| self.buckets.get(home_bucket(k, self.homes))) {
+        for (i, (&key, &home)) in keys.iter().zip(homes).enumerate() {
+            if let Some(bucket) = ahead.get(i).and_then(|&b| self.buckets.get(b)) {
                 crate::prefetch::prefetch(bucket);
             }
-            if let Some((bucket, slot)) = self.find(key) {
+            if let Some((bucket, slot)) = self.find(key, home) {
                 for h in 0..H {
                     let w = bucket.weights[slot][h];
                     if !w.is_nan() {
@@ -382,31 +383,38 @@ impl<const H: usize> Merged<H> {
     }
 
     /// Sets `out[h][order]` to head `h`'s mean weight of the `keys` of that order it has (0 when it has
-    /// none), asking for buckets `ahead` as [`Self::sums`] does.
+    /// none), their `homes` and the buckets `ahead` as [`Self::sums`] takes them.
     #[inline]
-    fn order_features(&self, order: usize, keys: &[u64], ahead: &[u64], out: &mut [[f32; MAX_ORDER]]) {
-        let (sums, counts) = self.sums(keys, ahead);
+    fn order_features(&self, order: usize, keys: &[u64], homes: &[usize], ahead: &[usize], out: &mut [[f32; MAX_ORDER]]) {
+        let (sums, counts) = self.sums(keys, homes, ahead);
         for (h, features) in out.iter_mut().enumerate().take(H) {
             features[order] = if counts[h] == 0 { 0.0 } else { sums[h] / counts[h] as f32 };
         }
     }
 
+    /// The home buckets of `keys`.
+    fn homes_of(&self, keys: &[u64]) -> Vec<usize> {
+        keys.iter().map(|&k| home_bucket(k, self.homes)).collect()
+    }
+
     fn features_of_ngrams(&self, ngrams: &NgramKeys, out: &mut [[f32; MAX_ORDER]]) {
         for (o, keys) in ngrams.by_order().into_iter().enumerate() {
-            self.order_features(o, keys, &[], out);
+            self.order_features(o, keys, &self.homes_of(keys), &[], out);
         }
     }
 
     fn features_of_many(&self, many: &NgramKeysOfMany) -> Vec<[[f32; MAX_ORDER]; MergedProfiles::MAX_HEADS]> {
         let keys = &many.keys[..];
+        // (worked out in one pass, then used twice: to ask for a bucket, and to look the key up)
+        let homes = self.homes_of(keys);
         many.bounds
             .iter()
             .map(|bounds| {
                 let mut out = [[0.0f32; MAX_ORDER]; MergedProfiles::MAX_HEADS];
                 for o in 0..MAX_ORDER {
                     let (from, to) = (bounds[o], bounds[o + 1]);
-                    let ahead = keys.get(from + LOOKUPS_AHEAD..).unwrap_or_default();
-                    self.order_features(o, &keys[from..to], &ahead[..ahead.len().min(to - from)], &mut out);
+                    let ahead = homes.get(from + LOOKUPS_AHEAD..).unwrap_or_default();
+                    self.order_features(o, &keys[from..to], &homes[from..to], &ahead[..ahead.len().min(to - from)], &mut out);
                 }
                 out
             })
