@@ -175,7 +175,11 @@ impl Pipeline {
                 })
                 .collect()
         });
-        groups.into_iter().flatten().collect()
+        // (into a vector of the right size: collecting the flattened groups grows it step by step,
+        // copying the records each time)
+        let mut scored = Vec::with_capacity(groups.iter().map(Vec::len).sum());
+        groups.into_iter().for_each(|group| scored.extend(group));
+        scored
     }
 }
 
