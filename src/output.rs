@@ -146,33 +146,60 @@ fn json_span(line: &mut Vec<u8>, start: usize, end: usize) {
 }
 
 /// A JSON string, escaped as `serde_json` escapes it: it escapes only `"`, `\\` and control characters
-/// below U+0020, so a string without them is written as it is (checked eight bytes at a time).
+/// below U+0020, so the runs between them are copied as they are (found eight bytes at a time).
 fn json_str(line: &mut Vec<u8>, s: &str) {
-    if needs_escape(s.as_bytes()) {
-        serde_json::to_writer(line, s).expect("writing to memory does not fail");
-    } else {
-        line.reserve(s.len() + 2);
-        line.push(b'"');
-        line.extend_from_slice(s.as_bytes());
-        line.push(b'"');
+    let bytes = s.as_bytes();
+    line.reserve(bytes.len() + 2);
+    line.push(b'"');
+    let mut start = 0;
+    while let Some(at) = next_escape(bytes, start) {
+        line.extend_from_slice(&bytes[start..at]);
+        push_escape(line, bytes[at]);
+        start = at + 1;
     }
+    line.extend_from_slice(&bytes[start..]);
+    line.push(b'"');
 }
 
-/// Whether `bytes` has a `"`, a `\\` or a byte below 0x20.
-fn needs_escape(bytes: &[u8]) -> bool {
+/// Whether `b` is a byte JSON escapes: `"`, `\\` or one below 0x20.
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// Where the first byte of `bytes[from..]` that JSON escapes is.
+fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Whether some byte of x is below n (n <= 128), exactly.
-    let has_below = |x: u64, n: u8| x.wrapping_sub(ONES * n as u64) & !x & HIGHS != 0;
-    let has = |x: u64, b: u8| has_below(x ^ (ONES * b as u64), 1);
-    let mut chunks = bytes.chunks_exact(8);
+    // The high bit of each byte of x below n (n <= 128). A byte's borrow only reaches the bytes above it,
+    // so the lowest bit set is exact, and so is whether any is.
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * n as u64) & !x & HIGHS;
+    let equal = |x: u64, b: u8| below(x ^ (ONES * b as u64), 1);
+    let mut chunks = bytes[from..].chunks_exact(8);
+    let mut at = from;
     for c in &mut chunks {
         let x = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-        if has_below(x, 0x20) || has(x, b'"') || has(x, b'\\') {
-            return true;
+        let found = below(x, 0x20) | equal(x, b'"') | equal(x, b'\\');
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
         }
+        at += 8;
     }
-    chunks.remainder().iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+    chunks.remainder().iter().position(|&b| needs_escape(b)).map(|i| at + i)
+}
+
+/// The JSON escape of `b` (a byte [`needs_escape`]), as `serde_json` writes it.
+fn push_escape(line: &mut Vec<u8>, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match b {
+        b'"' => line.extend_from_slice(b"\\\""),
+        b'\\' => line.extend_from_slice(b"\\\\"),
+        b'\n' => line.extend_from_slice(b"\\n"),
+        b'\r' => line.extend_from_slice(b"\\r"),
+        b'\t' => line.extend_from_slice(b"\\t"),
+        0x08 => line.extend_from_slice(b"\\b"),
+        0x0c => line.extend_from_slice(b"\\f"),
+        _ => line.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 0xf) as usize]]),
+    }
 }
 
 /// A float as `serde_json` writes it (`null` when not finite).
@@ -320,7 +347,11 @@ mod tests {
             for at in 0..16 {
                 let mut v = bytes;
                 v[at] = b;
-                assert_eq!(needs_escape(&v), b < 0x20 || b == b'"' || b == b'\\', "{b} at {at}");
+                let first = if needs_escape(b) { Some(at) } else { None };
+                assert_eq!(next_escape(&v, 0), first, "{b} at {at}");
+                // (a second byte to escape after it does not move the first)
+                v[15] = b'"';
+                assert_eq!(next_escape(&v, 0), first.or(Some(15)), "{b} at {at}, then a quote");
             }
         }
     }
