@@ -369,14 +369,28 @@ impl<const H: usize> Merged<H> {
             if let Some(bucket) = ahead.get(i).and_then(|&b| self.buckets.get(b)) {
                 crate::prefetch::prefetch(bucket);
             }
-            if let Some((bucket, slot)) = self.find(key, home) {
-                for h in 0..H {
-                    let w = bucket.weights[slot][h];
-                    if !w.is_nan() {
-                        sums[h] += w;
-                        counts[h] += 1;
-                    }
+            // The slot of the first key not below `key` in its home bucket, found by counting the keys
+            // below it (no branch on where it is: the position is random, a branch on it mispredicts).
+            let Some(bucket) = self.buckets.get(home) else { continue };
+            let below = bucket.keys.iter().map(|&k| usize::from(k < key)).sum::<usize>();
+            let (bucket, slot) = if below < bucket.keys.len() {
+                (bucket, below)
+            } else {
+                // (a full bucket of smaller keys: the key is in a later one, if anywhere)
+                match self.find(key, home + 1) {
+                    Some(found) => found,
+                    None => continue,
                 }
+            };
+            // The key u64::MAX may land on a free slot: every weight of one is NaN, as an absent head's
+            // is, so it adds nothing. Adding 0.0 for a weight not added leaves a sum as it was (a sum is
+            // never -0.0: it starts at +0.0, and x + -x is +0.0).
+            let hit = bucket.keys[slot] == key;
+            for h in 0..H {
+                let w = bucket.weights[slot][h];
+                let add = hit && !w.is_nan();
+                sums[h] += if add { w } else { 0.0 };
+                counts[h] += u32::from(add);
             }
         }
         (sums, counts)

@@ -147,8 +147,8 @@ pub const MERGED_SLOTS: usize = 4;
 #[repr(C, align(64))]
 pub struct MergedBucket<const H: usize> {
     pub keys: [u64; MERGED_SLOTS],
-    /// Per slot, each head's weight: `ABSENT` bits when the head lacks the key, `FREE` bits in the first
-    /// weight of an unused slot.
+    /// Per slot, each head's weight: `ABSENT` bits when the head lacks the key, `FREE` bits in every
+    /// weight of an unused slot (so that a lookup of the key `u64::MAX` that lands on one adds nothing).
     pub weights: [[f32; H]; MERGED_SLOTS],
 }
 
