@@ -1012,6 +1012,15 @@ mod tests {
             assert!(!merged.merges(copies.iter()));
             assert!(!merged.merges(tables.iter().take(heads - 1)));
         }
+        // The key u64::MAX when no table has it: the lookup lands on a free slot, which adds nothing.
+        let tables = [table_of(&[1, u64::MAX - 2], 0.5), table_of(&[2, u64::MAX - 1], -0.5)];
+        let merged = MergedProfiles::new(&[&tables[0], &tables[1]]).expect("2 heads");
+        let ngrams = NgramKeys::from_pairs(&[(1, u64::MAX), (1, u64::MAX - 1), (2, u64::MAX), (3, 1)]);
+        let mut out = [[f32::NAN; MAX_ORDER]; MergedProfiles::MAX_HEADS];
+        merged.features_of_ngrams(&ngrams, &mut out);
+        for (h, t) in tables.iter().enumerate() {
+            assert_eq!(out[h].map(f32::to_bits), t.features_of_ngrams(&ngrams).map(f32::to_bits), "head {h}");
+        }
         let one = table_of(&[1, 2, 3], 0.0);
         assert!(MergedProfiles::new(&[&one]).is_none());
         assert!(MergedProfiles::new(&[&one; 5]).is_none());
