@@ -331,13 +331,13 @@ impl<const H: usize> Merged<H> {
         Merged { buckets, homes, sources }
     }
 
-    /// The bucket and slot of `key`. A bucket's keys are sorted, free slots (key `u64::MAX`) last, so
+    /// The bucket and slot of `key`, searched from bucket `from` on ([`Self::sums`] calls it past a home
+    /// bucket full of smaller keys). A bucket's keys are sorted, free slots (key `u64::MAX`) last, so
     /// the search stops at the first key not below `key` without testing each slot for being free; only
     /// a full bucket of smaller keys sends it on to the next one.
-    /// `home` is the key's home bucket ([`Self::homes_of`]).
     #[inline]
-    fn find(&self, key: u64, home: usize) -> Option<(&MergedBucket<H>, usize)> {
-        let mut b = home;
+    fn find(&self, key: u64, from: usize) -> Option<(&MergedBucket<H>, usize)> {
+        let mut b = from;
         while let Some(bucket) = self.buckets.get(b) {
             for (slot, &k) in bucket.keys.iter().enumerate() {
                 if k >= key {
@@ -412,8 +412,11 @@ impl<const H: usize> Merged<H> {
     }
 
     fn features_of_ngrams(&self, ngrams: &NgramKeys, out: &mut [[f32; MAX_ORDER]]) {
+        let homes = self.homes_of(&ngrams.keys);
+        let mut from = 0;
         for (o, keys) in ngrams.by_order().into_iter().enumerate() {
-            self.order_features(o, keys, &self.homes_of(keys), &[], out);
+            self.order_features(o, keys, &homes[from..from + keys.len()], &[], out);
+            from += keys.len();
         }
     }
 
