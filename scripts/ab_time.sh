@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Wall time of two mtlint binaries in turn (A, B, A, B, ...) on the bench lines, 1 job, so that both see
+# Wall time of two mtlint binaries in turn (A, B, A, B, ...) on the bench lines, so that both see
 # the same moments of the VM's drifting speed; prints each one's times and median.
-# Usage: bash scripts/ab_time.sh BIN_A BIN_B [TURNS] [LINES]   (defaults 10 turns, 100,000 lines)
+# Usage: bash scripts/ab_time.sh BIN_A BIN_B [TURNS] [LINES] [JOBS]   (defaults 10 turns, 100,000 lines, 1 job)
 # e.g. build the code before a change in a worktree (git worktree add /tmp/before REV && cd /tmp/before &&
 # cargo build --release), then: bash scripts/ab_time.sh /tmp/before/target/release/mtlint target/release/mtlint
 set -euo pipefail
 cd "$(dirname "$0")/.."
-a=$1 b=$2 turns=${3:-10} lines=${4:-100000}
+a=$1 b=$2 turns=${3:-10} lines=${4:-100000} jobs=${5:-1}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 - "$lines" "$work/lines.txt" <<'PY'
@@ -17,7 +17,7 @@ open(out, "w", encoding="utf-8").write("".join(src[i % len(src)] + "\n" for i in
 PY
 for _ in $(seq "$turns"); do
   for bin in "$a" "$b"; do
-    /usr/bin/time -f "$bin %e" "$bin" scan --jobs 1 --input-format lines --format jsonl "$work/lines.txt" 2>&1 > /dev/null | tail -1
+    /usr/bin/time -f "$bin %e" "$bin" scan --jobs "$jobs" --input-format lines --format jsonl "$work/lines.txt" 2>&1 > /dev/null | tail -1
   done
 done | python3 -c "
 import sys, statistics, collections

@@ -1,20 +1,27 @@
 //! Scoring a stream of records on all cores, in input order, in flat memory. A reader thread cuts the
 //! input into batches (at most [`BatchLimits::records`] records or [`BatchLimits::text_bytes`] bytes of
-//! text) and hands them over a channel that holds one; a scoring thread has each batch scored in parallel
-//! on a rayon pool of `jobs` threads, in groups of records scored together (each record also prepared
-//! for output there, see [`Pipeline::run_prepared`]) and hands the results over another channel that
-//! holds one, so the batch before is delivered, in input order, while the next one is scored and the one
-//! after is read. So at most five batches are in memory, whatever the size of the input.
+//! text) and hands each to a rayon pool of `jobs` threads, which scores it in parallel, in groups of
+//! records scored together (each record also prepared for output there, see [`Pipeline::run_prepared`]).
+//! The calling thread delivers the batches in input order as they are done. Several batches are in the
+//! pool at once, so no worker waits for the others at the end of a batch; and a batch holds one of
+//! `BATCHES_IN_FLIGHT` (4) permits from when it is handed over until it is delivered, so at most that
+//! many batches, and the one being read, are in memory, whatever the size of the input.
 
 use crate::error::Error;
 use crate::input::{self, Item, ReadOptions, ReadStats};
 use crate::scan::{DocumentReport, Scanner};
 use rayon::prelude::*;
-use std::sync::mpsc::sync_channel;
+use std::collections::BTreeMap;
+use std::sync::mpsc::{channel, sync_channel};
 
 /// Records a worker scores together ([`Scanner::scan_batch`]): enough sentences for the profile lookups
 /// to stream, few enough that a batch still splits evenly over the workers.
 const DOCUMENTS_TOGETHER: usize = 16;
+
+/// Batches handed over and not yet delivered: scored, waiting in the pool, or waiting for those before them
+/// to be delivered. More than one in the pool keeps every worker busy while the last parts of a batch are
+/// scored (a batch at a time, a worker waited at each batch's end for the others to finish theirs).
+const BATCHES_IN_FLIGHT: usize = 4;
 
 /// A record as read, with its report when it could be read (`report.is_some() == item.record.is_ok()`).
 #[derive(Debug)]
@@ -32,9 +39,9 @@ pub struct BatchLimits {
 
 impl Default for BatchLimits {
     fn default() -> Self {
-        // Each batch is handed from the reader to the scoring thread, to the workers and on to the writer,
-        // each hand-over a thread waking another (tens of microseconds on a VM): 1,024 records make a
-        // quarter of the hand-overs of 256 (the commit that chose it gives the timings).
+        // Each batch is handed from the reader to the workers and on to the writer, each hand-over a
+        // thread waking another (tens of microseconds on a VM): 1,024 records make a quarter of the
+        // hand-overs of 256 (the commit that chose it gives the timings).
         BatchLimits { records: 1024, text_bytes: 4 << 20 }
     }
 }
@@ -94,68 +101,85 @@ impl Pipeline {
     ) -> Result<RunSummary, Error> {
         let input::walk::Expanded { files: paths, errors: unlisted } = input::walk::expand(paths);
         let limits = self.limits;
-        let (tx, rx) = sync_channel::<Message<Item>>(1);
-        let (scored_tx, scored_rx) = sync_channel::<Message<T>>(1);
+        // A message (a batch, or an input's failure) holds a permit from the moment the reader hands it over
+        // until it is delivered: the reader takes one (waiting while all are out), the delivering loop gives
+        // it back.
+        let (take_permit, permit_taken) = sync_channel::<()>(BATCHES_IN_FLIGHT);
+        let (done_tx, done_rx) = channel::<(usize, Message<T>)>();
         std::thread::scope(|scope| {
             let reader = scope.spawn(move || {
-                let mut stats = ReadStats::default();
-                // (room for a batch of records from the start: a vector grown to it copies them twice over)
-                let room = limits.records.min(BatchLimits::default().records);
-                let mut batch: Vec<Item> = Vec::with_capacity(room);
-                let mut text_bytes = 0usize;
-                for path in &paths {
-                    let read = input::read_path(path, opts, &mut |item| {
-                        text_bytes += item.record.as_ref().map_or(0, |r| r.text.len());
-                        batch.push(item);
-                        if batch.len() >= limits.records || text_bytes >= limits.text_bytes {
-                            text_bytes = 0;
-                            tx.send(Message::Batch(std::mem::replace(&mut batch, Vec::with_capacity(room)))).map_err(|_| Error::Closed)?;
+                self.pool.in_place_scope(|pool| {
+                    let mut next = 0usize;
+                    let mut hand_over = |message: Message<Item>| -> Result<(), Error> {
+                        take_permit.send(()).map_err(|_| Error::Closed)?;
+                        let (number, done) = (next, done_tx.clone());
+                        next += 1;
+                        match message {
+                            Message::Failed(e) => {
+                                let _ = done.send((number, Message::Failed(e)));
+                            }
+                            // (a closed channel means the sink stopped; the batch is dropped)
+                            Message::Batch(batch) => pool.spawn(move |_| {
+                                let _ = done.send((number, Message::Batch(self.score(scanner, batch, prepare))));
+                            }),
                         }
                         Ok(())
-                    });
-                    match read {
-                        Ok(s) => stats.add(&s),
-                        Err(Error::Closed) => return stats,
-                        Err(e) => {
-                            // Records read before the failure go first, then the failure, in order.
-                            let sent = tx.send(Message::Batch(std::mem::take(&mut batch))).and_then(|_| tx.send(Message::Failed(e)));
-                            text_bytes = 0;
-                            if sent.is_err() {
-                                return stats;
+                    };
+                    let mut stats = ReadStats::default();
+                    // (room for a batch of records from the start: a vector grown to it copies them twice over)
+                    let room = limits.records.min(BatchLimits::default().records);
+                    let mut batch: Vec<Item> = Vec::with_capacity(room);
+                    let mut text_bytes = 0usize;
+                    for path in &paths {
+                        let read = input::read_path(path, opts, &mut |item| {
+                            text_bytes += item.record.as_ref().map_or(0, |r| r.text.len());
+                            batch.push(item);
+                            if batch.len() >= limits.records || text_bytes >= limits.text_bytes {
+                                text_bytes = 0;
+                                hand_over(Message::Batch(std::mem::replace(&mut batch, Vec::with_capacity(room))))?;
+                            }
+                            Ok(())
+                        });
+                        match read {
+                            Ok(s) => stats.add(&s),
+                            Err(Error::Closed) => return stats,
+                            Err(e) => {
+                                // Records read before the failure go first, then the failure, in order.
+                                let sent = hand_over(Message::Batch(std::mem::take(&mut batch))).and_then(|_| hand_over(Message::Failed(e)));
+                                text_bytes = 0;
+                                if sent.is_err() {
+                                    return stats;
+                                }
                             }
                         }
                     }
-                }
-                let _ = tx.send(Message::Batch(batch));
-                stats
+                    let _ = hand_over(Message::Batch(batch));
+                    stats
+                })
             });
-            scope.spawn(move || {
-                for message in rx.iter() {
-                    let out = match message {
-                        Message::Failed(e) => Message::Failed(e),
-                        Message::Batch(batch) => Message::Batch(self.score(scanner, batch, prepare)),
-                    };
-                    // A closed channel means the sink stopped: dropping the receiver stops the reader.
-                    if scored_tx.send(out).is_err() {
-                        break;
-                    }
-                }
-            });
+            // Batches can be done out of order (a worker waiting for its part of one picks up the next):
+            // each waits here until those before it are delivered.
             let mut failed_inputs = unlisted;
             let mut delivered = Ok(());
-            for message in scored_rx.iter() {
-                match message {
-                    Message::Failed(e) => failed_inputs.push(e),
-                    Message::Batch(batch) => {
-                        delivered = batch.into_iter().try_for_each(&mut *sink);
-                        if delivered.is_err() {
-                            break;
-                        }
+            let mut waiting = BTreeMap::new();
+            let mut next = 0usize;
+            'deliver: for (number, message) in done_rx.iter() {
+                waiting.insert(number, message);
+                while let Some(message) = waiting.remove(&next) {
+                    next += 1;
+                    match message {
+                        Message::Failed(e) => failed_inputs.push(e),
+                        Message::Batch(batch) => delivered = batch.into_iter().try_for_each(&mut *sink),
                     }
+                    if delivered.is_err() {
+                        break 'deliver;
+                    }
+                    let _ = permit_taken.recv();
                 }
             }
-            // Dropping the receiver stops the scoring thread, and with it the reader, at their next batch.
-            drop(scored_rx);
+            // Dropping the permits stops the reader at its next batch.
+            drop(permit_taken);
+            drop(done_rx);
             let stats = reader.join().expect("the reader thread does not panic");
             delivered.map(|_| RunSummary { stats, failed_inputs })
         })
@@ -250,6 +274,86 @@ mod tests {
             .unwrap();
         let expected: Vec<Option<String>> = (0..lines.len()).map(|i| (i % 7 != 3).then(|| format!("d{i}"))).collect();
         assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn batches_done_out_of_order_are_delivered_in_input_order() {
+        // One record a batch, long and short in turn on 2 workers: a short record's batch is done while the
+        // long one before it is still scored, and still comes out after it.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mixed.txt");
+        let long = "The minister said that the talks would go on for another week. ".repeat(200);
+        let lines: Vec<String> = (0..60).map(|i| if i % 2 == 0 { format!("{i} {long}") } else { format!("Line {i} is short.") }).collect();
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let scanner = Scanner::new(default_model());
+        let mut pipeline = Pipeline::new(2).unwrap();
+        pipeline.limits = BatchLimits { records: 1, text_bytes: 1 << 20 };
+        let opts = ReadOptions { format: InputFormat::Lines, ..ReadOptions::default() };
+        let mut texts = Vec::new();
+        pipeline
+            .run(&scanner, &[path.to_str().unwrap().to_string()], &opts, &mut |s| {
+                texts.push(s.item.record.unwrap().text);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(texts, lines);
+    }
+
+    #[test]
+    fn no_more_than_the_batches_in_flight_are_alive_while_the_sink_is_slow() {
+        // Records are counted from when a worker has prepared them until the sink has them: a slow sink
+        // must hold the workers back, not let scored batches pile up.
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("many.txt");
+        std::fs::write(&path, (0..300).map(|i| format!("Sentence number {i} is here.\n")).collect::<String>()).unwrap();
+        let scanner = Scanner::new(default_model());
+        let mut pipeline = Pipeline::new(2).unwrap();
+        let records = 3;
+        pipeline.limits = BatchLimits { records, text_bytes: 1 << 20 };
+        let opts = ReadOptions { format: InputFormat::Lines, ..ReadOptions::default() };
+        let (alive, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let prepare = |scored: Scored| {
+            let now = alive.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            scored
+        };
+        let mut delivered = 0;
+        pipeline
+            .run_prepared(&scanner, &[path.to_str().unwrap().to_string()], &opts, &prepare, &mut |_| {
+                std::thread::sleep(std::time::Duration::from_micros(200));
+                alive.fetch_sub(1, Ordering::SeqCst);
+                delivered += 1;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(delivered, 300);
+        let most = most.load(Ordering::SeqCst);
+        assert!(most <= BATCHES_IN_FLIGHT * records, "{most} records alive at once, more than {BATCHES_IN_FLIGHT} batches of {records}");
+        assert!(most > records, "the workers never ran ahead of the sink ({most} records alive at most)");
+    }
+
+    #[test]
+    fn a_failing_sink_stops_a_run_on_two_workers_with_batches_in_flight() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.txt");
+        std::fs::write(&a, "The council met on Monday.\n".repeat(5000)).unwrap();
+        let scanner = Scanner::new(default_model());
+        let mut pipeline = Pipeline::new(2).unwrap();
+        pipeline.limits = BatchLimits { records: 10, text_bytes: 1 << 20 };
+        let opts = ReadOptions { format: InputFormat::Lines, ..ReadOptions::default() };
+        let mut seen = 0;
+        let err = pipeline
+            .run(&scanner, &[a.to_str().unwrap().to_string()], &opts, &mut |_| {
+                seen += 1;
+                if seen == 25 {
+                    return Err(Error::io("cannot write output", std::io::ErrorKind::BrokenPipe.into()));
+                }
+                Ok(())
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("cannot write output"));
+        assert_eq!(seen, 25);
     }
 
     #[test]
