@@ -2,12 +2,12 @@
 # How much wall time a table's cache misses cost at most: builds this checkout's HEAD as it is and with a
 # patch from benches/headroom/ that moves every lookup of that table into its first 1,024 buckets (64 KB,
 # which stay in the cache: the same lookups, the same code, wrong scores), then times the two in turn
-# (scripts/ab_time.sh, 1 job, 100,000 bench lines) and counts their instructions per line (callgrind,
+# (scripts/ab_time.sh, 100,000 bench lines, 1 job unless JOBS is given) and counts their instructions per line (callgrind,
 # (I10k - I2k) / 8000), since the patched lookups do not do exactly the same work.
-# Usage: bash scripts/headroom.sh benches/headroom/PATCH [TURNS]   (default 15 turns; about 5 minutes)
+# Usage: bash scripts/headroom.sh benches/headroom/PATCH [TURNS] [JOBS]   (default 15 turns, 1 job; about 5 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-patch=$(realpath "$1") turns=${2:-15}
+patch=$(realpath "$1") turns=${2:-15} jobs=${3:-1}
 work=$(mktemp -d)
 trap 'git worktree remove --force "$work/tree" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 git worktree add --quiet --detach "$work/tree" HEAD
@@ -32,4 +32,4 @@ for side in as-is patched; do
   done
   echo "$side: $(( (counts[1] - counts[0]) / 8000 )) instructions per line"
 done
-bash scripts/ab_time.sh "$work/as-is" "$work/patched" "$turns"
+bash scripts/ab_time.sh "$work/as-is" "$work/patched" "$turns" 100000 "$jobs"
