@@ -2,8 +2,8 @@
 # Whole-process benchmark: `mtlint scan --input-format lines --format jsonl` on a fixed corpus built from
 # the repository's own sample (benches/sentences.txt: 2,000 held-out WMT news lines, repeated to
 # LINES lines), several runs, median wall time and peak RSS from /usr/bin/time -v: on one core (taskset),
-# with one scoring thread, and on all cores (when the binary has --jobs); the same three in interleaved
-# turns, for the ratio of all cores to one; start-up time on a one-line input; and, when
+# with one scoring thread, and on all cores (when the binary has --jobs); scripts/scaling.sh with 2 x
+# RUNS turns, for the ratio of all cores to one; start-up time on a one-line input; and, when
 # data/build/baseline.pkl exists (scripts/baseline.py), the generic baseline's scoring-only throughput on
 # the same lines, run in turn with mtlint, so that each ratio compares runs seconds apart.
 # Usage: bash scripts/bench.sh [LINES] [RUNS]    (defaults 100000 and 5)
@@ -91,44 +91,8 @@ runs = [tuple(map(float, a.split())) for a in sys.argv[1:]]
 print(f"\nstart-up including model load (one-line input): median {statistics.median(r[0] for r in runs) * 1000:.0f} ms, peak RSS {max(r[1] for r in runs) / 1024:.0f} MB")
 PY
 if [ "$(nproc)" -gt 1 ] && $bin scan --help | grep -q -- '--jobs'; then
-  # Scaling: in each of 2 x RUNS turns, seconds apart, 1 core (everything on core 0), 1 job, all cores, and
-  # the machine's own ceiling: one copy of the 1-core scan per core, all at once, each pinned to its core
-  # (work that shares nothing: what the cores give when they run together, against one alone). The ratios
-  # are per turn, so the VM's drift from minute to minute (20% and more) does not enter them.
-  cores=$(nproc)
-  copies() { # seconds until every copy is done
-    local start=$EPOCHREALTIME
-    for c in $(seq 0 $((cores - 1))); do
-      taskset -c "$c" $bin scan --input-format lines --format jsonl --jobs 1 "$work/corpus.txt" > /dev/null &
-    done
-    wait
-    awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'
-  }
   echo
-  echo "scaling, interleaved turns ($cores jobs against 1 core and against 1 job; the ceiling: $cores copies of the 1-core scan at once, one per core, against 1 alone):"
-  echo
-  echo "| turn | 1 core | 1 job | $cores jobs | $cores copies | $cores jobs / 1 core | $cores jobs / 1 job | ceiling: $cores copies / 1 |"
-  echo "|---|---|---|---|---|---|---|---|"
-  for r in $(seq $((2 * runs))); do
-    core=$(wall taskset -c 0 $bin scan --input-format lines --format jsonl --jobs 1 "$work/corpus.txt")
-    one=$(wall $bin scan --input-format lines --format jsonl --jobs 1 "$work/corpus.txt")
-    all=$(wall $bin scan --input-format lines --format jsonl --jobs "$cores" "$work/corpus.txt")
-    both=$(copies)
-    echo "$core $one $all $both" >> "$work/scaling.txt"
-    python3 -c "print(f'| $r | $core s | $one s | $all s | $both s | {$core / $all:.2f} | {$one / $all:.2f} | {$cores * $core / $both:.2f} |')"
-  done
-  python3 - "$work/scaling.txt" "$cores" <<'PY'
-import sys, statistics
-turns = [tuple(map(float, a.split())) for a in open(sys.argv[1])]
-cores = int(sys.argv[2])
-per_core = [c / a for c, _, a, _ in turns]
-per_job = [o / a for _, o, a, _ in turns]
-ceiling = [cores * c / b for c, _, _, b in turns]
-n = len(turns)
-print(f"\nmedians per turn: {cores} jobs {statistics.median(per_core):.2f} times 1 core ({sum(r >= 1.8 for r in per_core)} of {n} turns at 1.8 or more), "
-      f"{statistics.median(per_job):.2f} times 1 job ({sum(r >= 1.8 for r in per_job)} of {n}); "
-      f"the machine's ceiling {statistics.median(ceiling):.2f} ({sum(r >= 1.8 for r in ceiling)} of {n})")
-PY
+  bash scripts/scaling.sh "$lines" $((2 * runs))
 fi
 if [ -f data/build/baseline.pkl ]; then
   # mtlint and the baseline in turn, run after run, so that each ratio compares runs minutes apart (the
