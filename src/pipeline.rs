@@ -110,7 +110,7 @@ impl Pipeline {
             let reader = scope.spawn(move || {
                 self.pool.in_place_scope(|pool| {
                     let mut next = 0usize;
-                    let mut hand_over = |message: Message<Item>| -> Result<(), Error> {
+                    read_batches(&paths, opts, limits, &mut |message| {
                         take_permit.send(()).map_err(|_| Error::Closed)?;
                         let (number, done) = (next, done_tx.clone());
                         next += 1;
@@ -124,37 +124,7 @@ impl Pipeline {
                             }),
                         }
                         Ok(())
-                    };
-                    let mut stats = ReadStats::default();
-                    // (room for a batch of records from the start: a vector grown to it copies them twice over)
-                    let room = limits.records.min(BatchLimits::default().records);
-                    let mut batch: Vec<Item> = Vec::with_capacity(room);
-                    let mut text_bytes = 0usize;
-                    for path in &paths {
-                        let read = input::read_path(path, opts, &mut |item| {
-                            text_bytes += item.record.as_ref().map_or(0, |r| r.text.len());
-                            batch.push(item);
-                            if batch.len() >= limits.records || text_bytes >= limits.text_bytes {
-                                text_bytes = 0;
-                                hand_over(Message::Batch(std::mem::replace(&mut batch, Vec::with_capacity(room))))?;
-                            }
-                            Ok(())
-                        });
-                        match read {
-                            Ok(s) => stats.add(&s),
-                            Err(Error::Closed) => return stats,
-                            Err(e) => {
-                                // Records read before the failure go first, then the failure, in order.
-                                let sent = hand_over(Message::Batch(std::mem::take(&mut batch))).and_then(|_| hand_over(Message::Failed(e)));
-                                text_bytes = 0;
-                                if sent.is_err() {
-                                    return stats;
-                                }
-                            }
-                        }
-                    }
-                    let _ = hand_over(Message::Batch(batch));
-                    stats
+                    })
                 })
             });
             // Batches can be done out of order (a worker waiting for its part of one picks up the next):
@@ -212,24 +182,70 @@ impl Pipeline {
     }
 }
 
+/// Reads `paths` into batches of at most `limits`, handing each to `hand_over` in input order; an input
+/// that cannot be read is handed over as a failure after the records read before it. Stops when
+/// `hand_over` fails (the run has stopped), and returns what was read.
+fn read_batches(paths: &[String], opts: &ReadOptions, limits: BatchLimits, hand_over: &mut dyn FnMut(Message<Item>) -> Result<(), Error>) -> ReadStats {
+    let mut stats = ReadStats::default();
+    // (room for a batch of records from the start: a vector grown to it copies them twice over)
+    let room = limits.records.min(BatchLimits::default().records);
+    let mut batch: Vec<Item> = Vec::with_capacity(room);
+    let mut text_bytes = 0usize;
+    for path in paths {
+        let read = input::read_path(path, opts, &mut |item| {
+            text_bytes += item.record.as_ref().map_or(0, |r| r.text.len());
+            batch.push(item);
+            if batch.len() >= limits.records || text_bytes >= limits.text_bytes {
+                text_bytes = 0;
+                hand_over(Message::Batch(std::mem::replace(&mut batch, Vec::with_capacity(room))))?;
+            }
+            Ok(())
+        });
+        match read {
+            Ok(s) => stats.add(&s),
+            Err(Error::Closed) => return stats,
+            Err(e) => {
+                // Records read before the failure go first, then the failure, in order.
+                let sent = hand_over(Message::Batch(std::mem::take(&mut batch))).and_then(|_| hand_over(Message::Failed(e)));
+                text_bytes = 0;
+                if sent.is_err() {
+                    return stats;
+                }
+            }
+        }
+    }
+    let _ = hand_over(Message::Batch(batch));
+    stats
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::input::InputFormat;
     use crate::model::default_model;
 
+    /// A pipeline on `jobs` workers with batches of `records` records, and the options to read lines.
+    fn lines_pipeline(jobs: usize, records: usize) -> (Pipeline, ReadOptions) {
+        let mut pipeline = Pipeline::new(jobs).unwrap();
+        pipeline.limits = BatchLimits { records, text_bytes: 1 << 20 };
+        (pipeline, ReadOptions { format: InputFormat::Lines, ..ReadOptions::default() })
+    }
+
+    /// Writes `text` to `name` in `dir`; its path.
+    fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+
     #[test]
     fn records_come_out_in_input_order_across_batches_and_files() {
         let dir = tempfile::tempdir().unwrap();
-        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
         let lines: Vec<String> = (0..40).map(|i| format!("Sentence number {i} is here.")).collect();
-        std::fs::write(&a, lines[..25].join("\n")).unwrap();
-        std::fs::write(&b, lines[25..].join("\n")).unwrap();
+        let (a, b) = (write(&dir, "a.txt", &lines[..25].join("\n")), write(&dir, "b.txt", &lines[25..].join("\n")));
         let scanner = Scanner::new(default_model());
-        let mut pipeline = Pipeline::new(2).unwrap();
-        pipeline.limits = BatchLimits { records: 3, text_bytes: 1 << 20 };
-        let opts = ReadOptions { format: InputFormat::Lines, ..ReadOptions::default() };
-        let paths = [a.to_str().unwrap().to_string(), "/no/such/file".to_string(), b.to_str().unwrap().to_string()];
+        let (pipeline, opts) = lines_pipeline(2, 3);
+        let paths = [a, "/no/such/file".to_string(), b];
         let mut texts = Vec::new();
         let summary = pipeline
             .run(&scanner, &paths, &opts, &mut |s| {
@@ -281,17 +297,14 @@ mod tests {
         // One record a batch, long and short in turn on 2 workers: a short record's batch is done while the
         // long one before it is still scored, and still comes out after it.
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("mixed.txt");
         let long = "The minister said that the talks would go on for another week. ".repeat(200);
         let lines: Vec<String> = (0..60).map(|i| if i % 2 == 0 { format!("{i} {long}") } else { format!("Line {i} is short.") }).collect();
-        std::fs::write(&path, lines.join("\n")).unwrap();
+        let path = write(&dir, "mixed.txt", &lines.join("\n"));
         let scanner = Scanner::new(default_model());
-        let mut pipeline = Pipeline::new(2).unwrap();
-        pipeline.limits = BatchLimits { records: 1, text_bytes: 1 << 20 };
-        let opts = ReadOptions { format: InputFormat::Lines, ..ReadOptions::default() };
+        let (pipeline, opts) = lines_pipeline(2, 1);
         let mut texts = Vec::new();
         pipeline
-            .run(&scanner, &[path.to_str().unwrap().to_string()], &opts, &mut |s| {
+            .run(&scanner, &[path], &opts, &mut |s| {
                 texts.push(s.item.record.unwrap().text);
                 Ok(())
             })
@@ -305,13 +318,10 @@ mod tests {
         // must hold the workers back, not let scored batches pile up.
         use std::sync::atomic::{AtomicUsize, Ordering};
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("many.txt");
-        std::fs::write(&path, (0..300).map(|i| format!("Sentence number {i} is here.\n")).collect::<String>()).unwrap();
+        let path = write(&dir, "many.txt", &(0..300).map(|i| format!("Sentence number {i} is here.\n")).collect::<String>());
         let scanner = Scanner::new(default_model());
-        let mut pipeline = Pipeline::new(2).unwrap();
         let records = 3;
-        pipeline.limits = BatchLimits { records, text_bytes: 1 << 20 };
-        let opts = ReadOptions { format: InputFormat::Lines, ..ReadOptions::default() };
+        let (pipeline, opts) = lines_pipeline(2, records);
         let (alive, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let prepare = |scored: Scored| {
             let now = alive.fetch_add(1, Ordering::SeqCst) + 1;
@@ -320,7 +330,7 @@ mod tests {
         };
         let mut delivered = 0;
         pipeline
-            .run_prepared(&scanner, &[path.to_str().unwrap().to_string()], &opts, &prepare, &mut |_| {
+            .run_prepared(&scanner, &[path], &opts, &prepare, &mut |_| {
                 std::thread::sleep(std::time::Duration::from_micros(200));
                 alive.fetch_sub(1, Ordering::SeqCst);
                 delivered += 1;
@@ -334,45 +344,25 @@ mod tests {
     }
 
     #[test]
-    fn a_failing_sink_stops_a_run_on_two_workers_with_batches_in_flight() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = dir.path().join("a.txt");
-        std::fs::write(&a, "The council met on Monday.\n".repeat(5000)).unwrap();
-        let scanner = Scanner::new(default_model());
-        let mut pipeline = Pipeline::new(2).unwrap();
-        pipeline.limits = BatchLimits { records: 10, text_bytes: 1 << 20 };
-        let opts = ReadOptions { format: InputFormat::Lines, ..ReadOptions::default() };
-        let mut seen = 0;
-        let err = pipeline
-            .run(&scanner, &[a.to_str().unwrap().to_string()], &opts, &mut |_| {
-                seen += 1;
-                if seen == 25 {
-                    return Err(Error::io("cannot write output", std::io::ErrorKind::BrokenPipe.into()));
-                }
-                Ok(())
-            })
-            .unwrap_err();
-        assert!(err.to_string().contains("cannot write output"));
-        assert_eq!(seen, 25);
-    }
-
-    #[test]
     fn a_failing_sink_stops_the_run_with_its_error() {
+        // On 1 worker at the first record; on 2, with batches in flight, at the 25th.
         let dir = tempfile::tempdir().unwrap();
-        let a = dir.path().join("a.txt");
-        std::fs::write(&a, "one\n".repeat(5000)).unwrap();
+        let a = write(&dir, "a.txt", &"The council met on Monday.\n".repeat(5000));
         let scanner = Scanner::new(default_model());
-        let mut pipeline = Pipeline::new(1).unwrap();
-        pipeline.limits = BatchLimits { records: 10, text_bytes: 1 << 20 };
-        let opts = ReadOptions { format: InputFormat::Lines, ..ReadOptions::default() };
-        let mut seen = 0;
-        let err = pipeline
-            .run(&scanner, &[a.to_str().unwrap().to_string()], &opts, &mut |_| {
-                seen += 1;
-                Err(Error::io("cannot write output", std::io::ErrorKind::BrokenPipe.into()))
-            })
-            .unwrap_err();
-        assert!(err.to_string().contains("cannot write output"));
-        assert_eq!(seen, 1);
+        for (jobs, stop_at) in [(1, 1), (2, 25)] {
+            let (pipeline, opts) = lines_pipeline(jobs, 10);
+            let mut seen = 0;
+            let err = pipeline
+                .run(&scanner, std::slice::from_ref(&a), &opts, &mut |_| {
+                    seen += 1;
+                    if seen == stop_at {
+                        return Err(Error::io("cannot write output", std::io::ErrorKind::BrokenPipe.into()));
+                    }
+                    Ok(())
+                })
+                .unwrap_err();
+            assert!(err.to_string().contains("cannot write output"));
+            assert_eq!(seen, stop_at, "{jobs} jobs");
+        }
     }
 }
