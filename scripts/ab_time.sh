@@ -9,12 +9,7 @@ cd "$(dirname "$0")/.."
 a=$1 b=$2 turns=${3:-10} lines=${4:-100000} jobs=${5:-1}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 - "$lines" "$work/lines.txt" <<'PY'
-import sys
-n, out = int(sys.argv[1]), sys.argv[2]
-src = [l for l in open("benches/sentences.txt", encoding="utf-8").read().splitlines() if l.strip()]
-open(out, "w", encoding="utf-8").write("".join(src[i % len(src)] + "\n" for i in range(n)))
-PY
+python3 scripts/bench_lines.py "$lines" "$work/lines.txt"
 for _ in $(seq "$turns"); do
   for bin in "$a" "$b"; do
     /usr/bin/time -f "$bin %e" "$bin" scan --jobs "$jobs" --input-format lines --format jsonl "$work/lines.txt" 2>&1 > /dev/null | tail -1

@@ -15,14 +15,7 @@ cargo build --release --quiet
 bin=./target/release/mtlint
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 - "$lines" "$work/corpus.txt" <<'PY'
-import sys
-n, out = int(sys.argv[1]), sys.argv[2]
-src = [l for l in open("benches/sentences.txt", encoding="utf-8").read().splitlines() if l.strip()]
-with open(out, "w", encoding="utf-8") as f:
-    for i in range(n):
-        f.write(src[i % len(src)] + "\n")
-PY
+python3 scripts/bench_lines.py "$lines" "$work/corpus.txt"
 # The same lines as documents of 20 sentences (JSONL, one article-sized text each), as a feed of
 # articles would be scanned: segmentation and the rules that look back see whole documents.
 python3 - "$work/corpus.txt" "$work/documents.jsonl" <<'PY'

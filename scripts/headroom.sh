@@ -18,13 +18,7 @@ for side in as-is patched; do
   (cd "$dir" && CARGO_TARGET_DIR="$OLDPWD/target/headroom-$side" cargo build --release --quiet)
   cp "target/headroom-$side/release/mtlint" "$work/$side"
 done
-python3 - "$work" <<'PY'
-import sys
-work = sys.argv[1]
-src = [l for l in open("benches/sentences.txt", encoding="utf-8").read().splitlines() if l.strip()]
-for n in (2000, 10000):
-    open(f"{work}/lines{n}.txt", "w", encoding="utf-8").write("".join(src[i % len(src)] + "\n" for i in range(n)))
-PY
+for n in 2000 10000; do python3 scripts/bench_lines.py "$n" "$work/lines$n.txt"; done
 for side in as-is patched; do
   counts=()
   for n in 2000 10000; do

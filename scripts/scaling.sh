@@ -17,12 +17,7 @@ cargo build --release --quiet
 bin=./target/release/mtlint
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 - "$lines" "$work/corpus.txt" <<'PY'
-import sys
-n, out = int(sys.argv[1]), sys.argv[2]
-src = [l for l in open("benches/sentences.txt", encoding="utf-8").read().splitlines() if l.strip()]
-open(out, "w", encoding="utf-8").write("".join(src[i % len(src)] + "\n" for i in range(n)))
-PY
+python3 scripts/bench_lines.py "$lines" "$work/corpus.txt"
 wall() { # seconds, one run, to the millisecond
   local start=$EPOCHREALTIME
   "$@" > /dev/null
